@@ -228,6 +228,29 @@ struct command {
 	unsigned show;		/* MODE_QUERY: enum show_topic bits */
 };
 
+/* A named rule inside a stored policy. */
+struct named_rule {
+	char *name;
+	struct rule_spec rule;
+};
+
+/*
+ * A stored policy as the directory, the local store, the agent's cache and
+ * the reports see it. Main-mode settings live on the policy in the Active
+ * Directory model; here each rule carries a copy so a rule is complete on
+ * its own. `version` increases with every write to the policy or any of
+ * its rules, so a reader detects change with one small read.
+ */
+struct policy_doc {
+	char *name;
+	uint32_t poll_minutes;
+	uint64_t version;
+	struct named_rule *rules;
+	size_t rule_count;
+};
+
+void policy_doc_free(struct policy_doc *doc);
+
 /* Release everything a command owns, wiping preshared keys; NULL is a no-op. */
 void command_free(struct command *cmd);
 
