@@ -1,0 +1,28 @@
+/*
+ * Turns an effective policy into kernel XFRM policies, with the lockout
+ * exemptions for the agent's own traffic to the directory and the report
+ * server.
+ */
+#ifndef IPSECCMD_AGENT_ENFORCE_H
+#define IPSECCMD_AGENT_ENFORCE_H
+
+#include "config.h"
+
+#include <jansson.h>
+
+/*
+ * Apply `effective` (see effective.h): install what is missing, remove
+ * what is no longer wanted. With cfg->lockout_protection the agent's own
+ * connections stay exempt. Returns 0, or -errno with the error logged;
+ * on error the kernel may hold part of the new policy, and the caller
+ * applies the previous one again.
+ */
+int enforce_apply(const struct agent_config *cfg, const json_t *effective);
+
+/*
+ * Check that each element of `rules` decodes to a rule the agent can
+ * enforce. Returns NULL, or a static phrase naming the problem.
+ */
+const char *enforce_check_rules(const json_t *rules);
+
+#endif

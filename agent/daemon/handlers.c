@@ -1,0 +1,113 @@
+#include "handlers.h"
+
+#include "agent.h"
+#include "effective.h"
+#include "enforce.h"
+#include "log.h"
+
+#include <errno.h>
+#include <string.h>
+
+static json_t *reply_error(const char *message)
+{
+	return json_pack("{s:b, s:s}", "ok", 0, "error", message);
+}
+
+json_t *agent_status(const struct agent *agent)
+{
+	const json_t *applied = agent->applied;
+
+	return json_pack(
+		"{s:b, s:s, s:s?, s:I, s:s?, s:s, s:b, s:s?, s:I, s:I, s:b}",
+		"ok", 1,
+		"origin", applied ? json_string_value(json_object_get(
+					    applied, "origin")) : "none",
+		"policy", applied ? effective_policy_name(applied) : NULL,
+		"version", applied ? effective_policy_version(applied)
+				   : (json_int_t)0,
+		"assigned_from", agent->assigned_from,
+		"directory", source_uri(agent->src),
+		"connected", source_connected(agent->src),
+		"host_dn", source_host_dn(agent->src),
+		"dynamic_rules",
+		(json_int_t)json_array_size(agent->dyn.rules),
+		"last_poll", (json_int_t)agent->last_poll,
+		"rolled_back", agent->rejected != NULL);
+}
+
+static json_t *handle_refresh(struct agent *agent)
+{
+	int ret;
+
+	agent->assignment_due = true;
+	ret = agent_poll(agent);
+	if (ret < 0)
+		return reply_error(ret == -ECONNREFUSED
+			? "the new policy cut off the directory and was "
+			  "rolled back; see the agent's log"
+			: "the directory did not answer; the agent keeps "
+			  "enforcing the applied policy and retries");
+	return agent_status(agent);
+}
+
+static json_t *handle_add(struct agent *agent, const json_t *request)
+{
+	const json_t *rules = json_object_get(request, "rules");
+	const char *why = NULL;
+	int ret;
+
+	if (!json_is_array(rules) || json_array_size(rules) == 0)
+		return reply_error("invalid request: 'rules' must be a "
+				   "non-empty array");
+	why = enforce_check_rules(rules);
+	if (why)
+		return reply_error(why);
+	ret = dynrules_add(&agent->dyn, rules);
+	if (ret < 0)
+		return reply_error("unable to save the dynamic rules; see the "
+				   "agent's log");
+	log_info("dynamic", "added %zu dynamic rules, %zu in total",
+		 json_array_size(rules), json_array_size(agent->dyn.rules));
+	agent_update(agent, true);
+	return json_pack("{s:b, s:I}", "ok", 1, "dynamic_rules",
+			 (json_int_t)json_array_size(agent->dyn.rules));
+}
+
+static json_t *handle_delete_all(struct agent *agent)
+{
+	int removed = dynrules_clear(&agent->dyn);
+
+	if (removed < 0)
+		return reply_error("unable to save the dynamic rules; see the "
+				   "agent's log");
+	log_info("dynamic", "removed all %d dynamic rules", removed);
+	agent_update(agent, false);
+	return json_pack("{s:b, s:i}", "ok", 1, "removed", removed);
+}
+
+json_t *handlers_dispatch(void *ctx, const json_t *request, uid_t peer)
+{
+	struct agent *agent = ctx;
+	const char *command = json_string_value(
+		json_object_get(request, "command"));
+
+	if (!command)
+		return reply_error("invalid request: missing 'command'");
+	log_debug("control", "request '%s' from uid %ld", command, (long)peer);
+
+	if (strcmp(command, "status") == 0)
+		return agent_status(agent);
+	if (strcmp(command, "refresh") == 0)
+		return handle_refresh(agent);
+	if (strcmp(command, "add") == 0)
+		return handle_add(agent, request);
+	if (strcmp(command, "delete-all") == 0)
+		return handle_delete_all(agent);
+	if (strcmp(command, "list") == 0)
+		return json_pack("{s:b, s:O}", "ok", 1, "rules",
+				 agent->dyn.rules);
+	log_warning("control", "unknown request '%s' from uid %ld", command,
+		    (long)peer);
+	return reply_error("unknown command: use status, refresh, add, "
+			   "delete-all or list");
+}
