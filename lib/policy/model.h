@@ -214,6 +214,8 @@ struct static_target {
 	size_t rule_count;
 	enum assign_op assign;
 	bool delete;		/* -o */
+	bool rule_derived;	/* rules[0] was derived from the canonical -f
+				 * text because rule parts came without -r */
 };
 
 struct command {
@@ -256,5 +258,8 @@ void command_free(struct command *cmd);
 
 /* Compare two commands field by field (order of lists matters). */
 bool command_equal(const struct command *a, const struct command *b);
+
+/* Compare two rules field by field (order of lists matters). */
+bool rule_equal(const struct rule_spec *a, const struct rule_spec *b);
 
 #endif
