@@ -1,0 +1,234 @@
+#include "enforce.h"
+
+#include "codec.h"
+#include "compile.h"
+#include "exempt.h"
+#include "grammar.h"
+#include "hostfacts.h"
+#include "log.h"
+#include "spd.h"
+#include "statefile.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* One netlink socket for the agent's lifetime: the handle remembers what
+ * it installed, so each apply sends only the difference. */
+static struct spd_handle *handle;
+
+/* The decoded effective policy: the document's rules, then the dynamic
+ * rules named "dynamic-N" (1-based, in order). */
+struct decoded {
+	struct policy_doc doc;
+	struct rule_spec *dynamic;
+	char **dynamic_names;
+	size_t dynamic_count;
+	struct spd_rule_ref *refs;
+	size_t ref_count;
+};
+
+static void decoded_free(struct decoded *d)
+{
+	policy_doc_free(&d->doc);
+	for (size_t i = 0; i < d->dynamic_count; i++) {
+		rule_free(&d->dynamic[i]);
+		free(d->dynamic_names[i]);
+	}
+	free(d->dynamic);
+	free(d->dynamic_names);
+	free(d->refs);
+	memset(d, 0, sizeof(*d));
+}
+
+static int decode(const json_t *effective, struct decoded *d)
+{
+	const json_t *policy = json_object_get(effective, "policy");
+	const json_t *dynamic = json_object_get(effective, "dynamic");
+	size_t n = json_array_size(dynamic);
+	char err[256] = "";
+	int ret;
+
+	memset(d, 0, sizeof(*d));
+	if (json_is_object(policy)) {
+		ret = codec_doc_from_json(policy, &d->doc, err, sizeof(err));
+		if (ret < 0) {
+			log_error("xfrm", "invalid policy: %s", err);
+			goto out;
+		}
+	}
+	ret = -ENOMEM;
+	d->dynamic = calloc(n + 1, sizeof(*d->dynamic));
+	d->dynamic_names = calloc(n + 1, sizeof(*d->dynamic_names));
+	d->refs = calloc(d->doc.rule_count + n + 1, sizeof(*d->refs));
+	if (!d->dynamic || !d->dynamic_names || !d->refs)
+		goto out;
+	for (size_t i = 0; i < n; i++) {
+		ret = codec_rule_from_json(json_array_get(dynamic, i),
+					   &d->dynamic[i], err, sizeof(err));
+		if (ret < 0) {
+			log_error("xfrm", "invalid dynamic rule %zu: %s", i + 1,
+				  err);
+			goto out;
+		}
+		d->dynamic_count++;
+		ret = -ENOMEM;
+		if (asprintf(&d->dynamic_names[i], "dynamic-%zu", i + 1) < 0) {
+			d->dynamic_names[i] = NULL;
+			goto out;
+		}
+	}
+
+	for (size_t i = 0; i < d->doc.rule_count; i++)
+		d->refs[d->ref_count++] = (struct spd_rule_ref){
+			d->doc.rules[i].name, &d->doc.rules[i].rule };
+	for (size_t i = 0; i < d->dynamic_count; i++)
+		d->refs[d->ref_count++] = (struct spd_rule_ref){
+			d->dynamic_names[i], &d->dynamic[i] };
+	ret = 0;
+out:
+	if (ret < 0)
+		decoded_free(d);
+	return ret;
+}
+
+static void log_notes(const struct spd_compile_notes *notes)
+{
+	if (notes->default_filters)
+		log_info("xfrm", "%zu 'default' filters install nothing on "
+			 "Linux", notes->default_filters);
+	if (notes->unresolved)
+		log_warning("xfrm", "skipped %zu filters with an unresolved "
+			    "DNS name or unknown interface GUID",
+			    notes->unresolved);
+	if (notes->family_mismatch)
+		log_warning("xfrm", "skipped %zu filters whose source and "
+			    "destination families differ",
+			    notes->family_mismatch);
+	if (notes->no_interface)
+		log_info("xfrm", "%zu -lan or -dialup rules have no matching "
+			 "interface", notes->no_interface);
+}
+
+/* Save the exemptions where `ipseccmd show filters` and the status
+ * request read them. */
+static void exemptions_save(const struct agent_config *cfg,
+			    const struct exempt_list *list)
+{
+	json_t *json = exempt_to_json(list);
+	char *text = json ? json_dumps(json, JSON_COMPACT) : NULL;
+	char *path = config_state_path(cfg, "exemptions");
+
+	if (text && path && statefile_write(path, text, strlen(text)) != 0)
+		log_warning("lockout", "unable to write '%s': %s", path,
+			    strerror(errno));
+	free(path);
+	free(text);
+	json_decref(json);
+}
+
+static int handle_get(void)
+{
+	int ret;
+
+	if (handle)
+		return 0;
+	handle = spd_open();
+	if (!handle) {
+		log_error("xfrm", "unable to open the XFRM netlink socket: %s",
+			  strerror(errno));
+		return -errno;
+	}
+	/* Policies left by an earlier run (or one killed during an apply)
+	 * become the installed set, so the next apply corrects them. */
+	ret = spd_reconcile(handle);
+	if (ret < 0) {
+		log_error("xfrm", "unable to read the kernel's policies: %s",
+			  strerror(-ret));
+		spd_close(handle);
+		handle = NULL;
+		return ret;
+	}
+	log_info("xfrm", "found %zu policies of an earlier run in the kernel",
+		 spd_installed(handle)->count);
+	return 0;
+}
+
+int enforce_apply(const struct agent_config *cfg, const json_t *effective)
+{
+	struct decoded d;
+	struct hostfacts facts;
+	struct exempt_list exempt;
+	struct spd_set wanted = { 0 };
+	struct spd_compile_notes notes = { 0 };
+	struct spd_apply_stats stats = { 0 };
+	char err[SPD_ERROR_MAX] = "";
+	bool have_d = false, have_facts = false, have_exempt = false;
+	int ret;
+
+	ret = handle_get();
+	if (ret < 0)
+		goto out;
+	ret = decode(effective, &d);
+	if (ret < 0)
+		goto out;
+	have_d = true;
+	ret = hostfacts_collect(&facts, d.refs, d.ref_count);
+	if (ret < 0)
+		goto out;
+	have_facts = true;
+	ret = exempt_collect(cfg, &exempt);
+	if (ret < 0)
+		goto out;
+	have_exempt = true;
+
+	ret = spd_compile(d.refs, d.ref_count, &facts.host, exempt.items,
+			  exempt.count, &wanted, &notes);
+	if (ret < 0) {
+		log_error("xfrm", "unable to compile the policy: %s",
+			  strerror(-ret));
+		goto out;
+	}
+	log_notes(&notes);
+	spd_tune_hthresh(handle, &wanted);
+
+	ret = spd_apply(handle, &wanted, &stats, err);
+	if (ret < 0) {
+		log_error("xfrm", "apply failed%s: %s", ret == -EIO
+			  ? " and its undo failed too" : ", changes undone",
+			  err[0] ? err : strerror(-ret));
+		goto out;
+	}
+	exemptions_save(cfg, &exempt);
+	log_info("xfrm", "kernel policies: %zu added, %zu updated, %zu "
+		 "deleted, %zu unchanged, %zu exempt peers", stats.added,
+		 stats.updated, stats.deleted, stats.unchanged, exempt.count);
+out:
+	spd_set_clear(&wanted);
+	if (have_exempt)
+		exempt_free(&exempt);
+	if (have_facts)
+		hostfacts_free(&facts);
+	if (have_d)
+		decoded_free(&d);
+	return ret;
+}
+
+const char *enforce_check_rules(const json_t *rules)
+{
+	static char why[320];
+	struct rule_spec rule;
+	char err[256];
+
+	for (size_t i = 0; i < json_array_size(rules); i++) {
+		if (codec_rule_from_json(json_array_get(rules, i), &rule, err,
+					 sizeof(err)) < 0) {
+			snprintf(why, sizeof(why), "invalid rule %zu: %s",
+				 i + 1, err);
+			return why;
+		}
+		rule_free(&rule);
+	}
+	return NULL;
+}
