@@ -1,0 +1,65 @@
+/*
+ * Report storage in SQLite: the latest report per host plus a history
+ * pruned by age and by count per host. WAL mode, busy_timeout and BEGIN
+ * IMMEDIATE let every worker thread write through its own connection
+ * without SQLITE_BUSY errors. A report is acknowledged only after its
+ * transaction commits: with synchronous=NORMAL a committed report
+ * survives a server crash or restart, with FULL also a power loss.
+ */
+#ifndef IPSECCMD_SERVER_STORE_H
+#define IPSECCMD_SERVER_STORE_H
+
+#include <jansson.h>
+#include <stdint.h>
+#include <time.h>
+
+struct store;
+
+struct store_options {
+	const char *path;
+	int sync_full;
+	unsigned history_days;		/* 0: no age limit */
+	unsigned history_per_host;	/* 0: keep no history */
+};
+
+/* Open (creating the schema when new). Returns NULL with one line in
+ * `err`. */
+struct store *store_open(const struct store_options *opts, char *err,
+			 size_t errlen);
+
+/* Close every connection; call after the worker threads stopped. */
+void store_close(struct store *store);
+
+/*
+ * Store `doc` (already validated, `body` its text) as the latest report of
+ * `host` and append it to the history. Returns 0 once committed, or -1.
+ */
+int store_report_put(struct store *store, const char *host, const json_t *doc,
+		     const char *body, time_t received);
+
+/* Delete history older than history_days. Returns rows deleted or -1. */
+long store_history_prune(struct store *store, time_t now);
+
+/* [{"host", "received", "age_seconds", "policy", "version", "result"}]. */
+json_t *store_hosts_list(struct store *store, time_t now);
+
+/* {"host", "received", "age_seconds", "report"}; NULL when unknown (and
+ * *found = 0) or on a database error (*found = -1). */
+json_t *store_host_get(struct store *store, const char *host, time_t now,
+		       int *found);
+
+/* [{"id", "received", "policy", "version", "result"}], newest first. */
+json_t *store_host_history(struct store *store, const char *host,
+			   unsigned limit);
+
+/*
+ * Fleet summary: per policy and version, hosts that applied it, that
+ * failed (result failed or partial), and that were not heard from within
+ * `stale_seconds`, with the names of the failed and silent hosts.
+ */
+json_t *store_fleet(struct store *store, time_t now, unsigned stale_seconds);
+
+/* Number of hosts stored, or -1. */
+long long store_host_count(struct store *store);
+
+#endif

@@ -1,0 +1,451 @@
+/* Unit tests of lib/report: counters parser, SA and policy accounting,
+ * document builder and validator, backoff, on-disk queue. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <cmocka.h>
+
+#include "backoff.h"
+#include "ipsec_dump.h"
+#include "ipsec_stat.h"
+#include "queue.h"
+#include "report.h"
+
+#include <arpa/inet.h>
+#include <linux/rtnetlink.h>
+#include <linux/xfrm.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+static json_int_t member_int(const json_t *obj, const char *key)
+{
+	const json_t *value = json_object_get(obj, key);
+
+	assert_non_null(value);
+	assert_true(json_is_integer(value));
+	return json_integer_value(value);
+}
+
+static void stat_parse_names(void **state)
+{
+	static const char text[] =
+		"XfrmInError             \t0\n"
+		"XfrmInNoStates          \t12\n"
+		"XfrmOutPolBlock         \t18446744073709551615\n"
+		"XfrmFutureCounter 7\n"
+		"garbage line without number\n"
+		"XfrmNegative -1\n"
+		"\n"
+		"XfrmOutStateDirError    3  \n";
+	FILE *in = fmemopen((void *)text, sizeof(text) - 1, "r");
+	json_t *counters;
+
+	(void)state;
+	assert_non_null(in);
+	counters = ipsec_stat_parse(in);
+	fclose(in);
+	assert_non_null(counters);
+	assert_int_equal(member_int(counters, "XfrmInError"), 0);
+	assert_int_equal(member_int(counters, "XfrmInNoStates"), 12);
+	assert_int_equal(member_int(counters, "XfrmFutureCounter"), 7);
+	assert_int_equal(member_int(counters, "XfrmOutStateDirError"), 3);
+	/* Beyond int64: skipped rather than wrapped. */
+	assert_null(json_object_get(counters, "XfrmOutPolBlock"));
+	assert_null(json_object_get(counters, "XfrmNegative"));
+	assert_null(json_object_get(counters, "garbage"));
+	assert_int_equal(json_object_size(counters), 4);
+	json_decref(counters);
+}
+
+static void stat_read_missing(void **state)
+{
+	(void)state;
+	assert_null(ipsec_stat_read("/nonexistent/xfrm_stat"));
+}
+
+/* Build an XFRM_MSG_NEWSA message with a crypt and an auth attribute. */
+static size_t sa_message(char *buf, size_t size, const char *src,
+			 const char *dst, uint8_t mode, uint64_t bytes)
+{
+	struct nlmsghdr *msg = (struct nlmsghdr *)(void *)buf;
+	struct xfrm_usersa_info *info;
+	struct rtattr *rta;
+	struct xfrm_algo *alg;
+	size_t len = NLMSG_LENGTH(sizeof(*info));
+
+	memset(buf, 0, size);
+	msg->nlmsg_type = XFRM_MSG_NEWSA;
+	info = NLMSG_DATA(msg);
+	info->family = AF_INET;
+	inet_pton(AF_INET, src, &info->saddr);
+	inet_pton(AF_INET, dst, &info->id.daddr);
+	info->id.spi = htonl(0xc0ffee);
+	info->id.proto = IPPROTO_ESP;
+	info->mode = mode;
+	info->reqid = 7;
+	info->curlft.bytes = bytes;
+	info->curlft.packets = 10;
+	info->curlft.add_time = 1000;
+	info->stats.replay = 2;
+	info->stats.integrity_failed = 1;
+
+	len = NLMSG_ALIGN(len);
+	rta = (struct rtattr *)(void *)(buf + len);
+	rta->rta_type = XFRMA_ALG_CRYPT;
+	rta->rta_len = RTA_LENGTH(sizeof(*alg) + 16);
+	alg = RTA_DATA(rta);
+	snprintf(alg->alg_name, sizeof(alg->alg_name), "cbc(aes)");
+	alg->alg_key_len = 128;
+	len += RTA_ALIGN(rta->rta_len);
+
+	rta = (struct rtattr *)(void *)(buf + len);
+	rta->rta_type = XFRMA_ALG_AUTH;
+	rta->rta_len = RTA_LENGTH(sizeof(*alg) + 20);
+	alg = RTA_DATA(rta);
+	snprintf(alg->alg_name, sizeof(alg->alg_name), "hmac(sha1)");
+	len += RTA_ALIGN(rta->rta_len);
+
+	msg->nlmsg_len = (uint32_t)len;
+	return len;
+}
+
+static void dump_sa_item(void **state)
+{
+	char buf[1024];
+	struct local_addrs local = { 0 };
+	struct in_addr me;
+	json_t *sas = ipsec_dump_sas_new();
+	json_t *item;
+
+	(void)state;
+	inet_pton(AF_INET, "192.0.2.1", &me);
+	assert_int_equal(local_addrs_add(&local, AF_INET, &me), 0);
+
+	sa_message(buf, sizeof(buf), "192.0.2.2", "192.0.2.1",
+		   XFRM_MODE_TRANSPORT, 5000);
+	assert_int_equal(ipsec_dump_add_sa(sas, (struct nlmsghdr *)(void *)buf,
+					   1060, &local),
+			 0);
+	sa_message(buf, sizeof(buf), "192.0.2.1", "192.0.2.2",
+		   XFRM_MODE_TUNNEL, 300);
+	assert_int_equal(ipsec_dump_add_sa(sas, (struct nlmsghdr *)(void *)buf,
+					   1060, &local),
+			 0);
+
+	assert_int_equal(member_int(sas, "total"), 2);
+	assert_int_equal(member_int(sas, "bytes_in"), 5000);
+	assert_int_equal(member_int(sas, "bytes_out"), 300);
+	assert_int_equal(member_int(sas, "packets_in"), 10);
+	assert_int_equal(member_int(sas, "replay"), 4);
+	assert_int_equal(member_int(sas, "integrity_failed"), 2);
+	item = json_array_get(json_object_get(sas, "items"), 0);
+	assert_string_equal(json_string_value(json_object_get(item, "spi")),
+			    "0x00c0ffee");
+	assert_string_equal(json_string_value(json_object_get(item, "proto")),
+			    "esp");
+	assert_string_equal(
+		json_string_value(json_object_get(item, "direction")), "in");
+	assert_string_equal(json_string_value(json_object_get(item, "enc")),
+			    "cbc(aes)");
+	assert_string_equal(json_string_value(json_object_get(item, "auth")),
+			    "hmac(sha1)");
+	assert_int_equal(member_int(item, "age_seconds"), 60);
+	item = json_array_get(json_object_get(sas, "items"), 1);
+	assert_string_equal(json_string_value(json_object_get(item, "mode")),
+			    "tunnel");
+	assert_string_equal(
+		json_string_value(json_object_get(item, "direction")), "out");
+
+	/* A truncated message is rejected, not read past its end. */
+	((struct nlmsghdr *)(void *)buf)->nlmsg_len = NLMSG_LENGTH(8);
+	assert_int_equal(ipsec_dump_add_sa(sas, (struct nlmsghdr *)(void *)buf,
+					   1060, &local),
+			 -1);
+	json_decref(sas);
+	local_addrs_free(&local);
+}
+
+static void dump_policy_kinds(void **state)
+{
+	char buf[512];
+	struct nlmsghdr *msg = (struct nlmsghdr *)(void *)buf;
+	struct xfrm_userpolicy_info *info = NLMSG_DATA(msg);
+	json_t *policies = ipsec_dump_policies_new();
+	struct rtattr *rta;
+
+	(void)state;
+	memset(buf, 0, sizeof(buf));
+	msg->nlmsg_type = XFRM_MSG_NEWPOLICY;
+	msg->nlmsg_len = NLMSG_LENGTH(sizeof(*info));
+	info->dir = XFRM_POLICY_OUT;
+	info->action = XFRM_POLICY_BLOCK;
+	assert_int_equal(ipsec_dump_add_policy(policies, msg), 0);
+	info->dir = XFRM_POLICY_IN;
+	info->action = XFRM_POLICY_ALLOW;
+	assert_int_equal(ipsec_dump_add_policy(policies, msg), 0);
+	rta = (struct rtattr *)(void *)(buf + NLMSG_ALIGN(msg->nlmsg_len));
+	rta->rta_type = XFRMA_TMPL;
+	rta->rta_len = RTA_LENGTH(sizeof(struct xfrm_user_tmpl));
+	msg->nlmsg_len = NLMSG_ALIGN(msg->nlmsg_len) + RTA_ALIGN(rta->rta_len);
+	info->dir = XFRM_POLICY_MAX + 1;
+	assert_int_equal(ipsec_dump_add_policy(policies, msg), 0);
+
+	assert_int_equal(member_int(policies, "total"), 3);
+	assert_int_equal(member_int(policies, "out"), 1);
+	assert_int_equal(member_int(policies, "in"), 1);
+	assert_int_equal(member_int(policies, "socket"), 1);
+	assert_int_equal(member_int(policies, "block"), 1);
+	assert_int_equal(member_int(policies, "allow"), 1);
+	assert_int_equal(member_int(policies, "ipsec"), 1);
+	json_decref(policies);
+}
+
+static void build_fields(void **state)
+{
+	static const struct report_rule rules[] = {
+		{ "web", REPORT_RULE_APPLIED, NULL },
+		{ "legacy", REPORT_RULE_SKIPPED, "needs AH+ESP in one SA" },
+		{ "db", REPORT_RULE_FAILED, "kernel rejected the template" },
+	};
+	static const char *const exemptions[] = { "udp/500 to any" };
+	char path[] = "/tmp/report-stat-XXXXXX";
+	int fd = mkstemp(path);
+	struct report_sources sources = { .stat_path = path, .skip_dump = 1 };
+	struct report_input in = {
+		.host = "web1", .event = REPORT_EVENT_APPLY, .policy = "Web",
+		.policy_version = 42, .rules = rules, .rule_count = 3,
+		.exemptions = exemptions, .exemption_count = 1,
+		.agent_version = "0.1.0", .agent_uptime_seconds = 99,
+	};
+	char err[256] = "";
+	json_t *doc;
+	json_t *rule;
+
+	(void)state;
+	assert_true(fd >= 0);
+	assert_int_equal(write(fd, "XfrmInNoPols 5\n", 15), 15);
+	close(fd);
+
+	doc = report_build(&in, &sources, err, sizeof(err));
+	unlink(path);
+	assert_non_null(doc);
+	assert_int_equal(report_validate(doc, err, sizeof(err)), 0);
+	assert_int_equal(member_int(doc, "schema_version"), 1);
+	assert_string_equal(json_string_value(json_object_get(doc, "result")),
+			    "partial");
+	assert_int_equal(member_int(json_object_get(doc, "policy"), "version"),
+			 42);
+	rule = json_array_get(json_object_get(doc, "rules"), 1);
+	assert_string_equal(json_string_value(json_object_get(rule, "result")),
+			    "skipped");
+	assert_string_equal(json_string_value(json_object_get(rule, "reason")),
+			    "needs AH+ESP in one SA");
+	assert_int_equal(
+		member_int(json_object_get(json_object_get(doc, "xfrm"), "stat"),
+			   "XfrmInNoPols"),
+		5);
+	assert_true(json_is_null(json_object_get(doc, "ike")));
+	assert_int_equal(
+		member_int(json_object_get(doc, "agent"), "uptime_seconds"), 99);
+	json_decref(doc);
+}
+
+static void build_rejects_bad_host(void **state)
+{
+	struct report_sources sources = { .stat_path = "/nonexistent",
+					  .skip_dump = 1 };
+	struct report_input in = { .host = "" };
+	char err[256] = "";
+
+	(void)state;
+	assert_null(report_build(&in, &sources, err, sizeof(err)));
+	assert_non_null(strstr(err, "invalid host name"));
+}
+
+static void build_unreadable_stat(void **state)
+{
+	struct report_sources sources = { .stat_path = "/nonexistent",
+					  .skip_dump = 1 };
+	struct report_input in = { .host = "h" };
+	char err[256] = "";
+	json_t *doc = report_build(&in, &sources, err, sizeof(err));
+	json_t *xfrm;
+
+	(void)state;
+	assert_non_null(doc);
+	xfrm = json_object_get(doc, "xfrm");
+	assert_true(json_is_null(json_object_get(xfrm, "stat")));
+	assert_int_equal(json_array_size(json_object_get(xfrm, "errors")), 1);
+	assert_string_equal(json_string_value(json_object_get(doc, "result")),
+			    "none");
+	json_decref(doc);
+}
+
+struct validate_case {
+	const char *json;
+	int expected;
+	const char *error_part;
+};
+
+static void validate_table(void **state)
+{
+	static const struct validate_case cases[] = {
+		{ "{\"schema_version\":1,\"host\":\"a\",\"result\":\"none\","
+		  "\"policy\":null,\"rules\":[],\"exemptions\":[]}",
+		  0, NULL },
+		{ "[]", -1, "JSON object" },
+		{ "{\"schema_version\":2,\"host\":\"a\",\"result\":\"none\","
+		  "\"policy\":null,\"rules\":[],\"exemptions\":[]}",
+		  -1, "schema_version 2" },
+		{ "{\"schema_version\":1,\"host\":5,\"result\":\"none\","
+		  "\"policy\":null,\"rules\":[],\"exemptions\":[]}",
+		  -1, "'host' has the wrong type" },
+		{ "{\"schema_version\":1,\"host\":\"a\",\"result\":\"great\","
+		  "\"policy\":null,\"rules\":[],\"exemptions\":[]}",
+		  -1, "invalid result" },
+		{ "{\"schema_version\":1,\"host\":\"a\",\"result\":\"none\","
+		  "\"policy\":{\"name\":\"P\"},\"rules\":[],\"exemptions\":[]}",
+		  -1, "missing member 'version'" },
+		{ "{\"schema_version\":1,\"host\":\"a\",\"result\":\"none\","
+		  "\"policy\":null,\"rules\":{},\"exemptions\":[]}",
+		  -1, "'rules' has the wrong type" },
+		{ "{\"schema_version\":1,\"host\":\"a\",\"result\":\"none\","
+		  "\"policy\":null,\"rules\":[]}",
+		  -1, "missing member 'exemptions'" },
+		{ "{\"schema_version\":1,\"host\":\"\",\"result\":\"none\","
+		  "\"policy\":null,\"rules\":[],\"exemptions\":[]}",
+		  -1, "invalid host name" },
+	};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(*cases); i++) {
+		json_t *doc = json_loads(cases[i].json, 0, NULL);
+		char err[256] = "";
+
+		assert_non_null(doc);
+		assert_int_equal(report_validate(doc, err, sizeof(err)),
+				 cases[i].expected);
+		if (cases[i].error_part)
+			assert_non_null(strstr(err, cases[i].error_part));
+		json_decref(doc);
+	}
+}
+
+static void backoff_grows_and_caps(void **state)
+{
+	(void)state;
+	assert_int_equal(backoff_delay_ms(0, 1000, 60000, 0), 500);
+	assert_int_equal(backoff_delay_ms(0, 1000, 60000, 0.999), 999);
+	assert_int_equal(backoff_delay_ms(1, 1000, 60000, 0), 1000);
+	assert_int_equal(backoff_delay_ms(3, 1000, 60000, 0), 4000);
+	assert_int_equal(backoff_delay_ms(10, 1000, 60000, 0), 30000);
+	assert_int_equal(backoff_delay_ms(100, 1000, 60000, 0.5), 45000);
+	/* An out-of-range random value falls back to the fixed half. */
+	assert_int_equal(backoff_delay_ms(0, 1000, 60000, 1.5), 500);
+}
+
+static char *queue_dir_new(void)
+{
+	char *dir = strdup("/tmp/report-queue-XXXXXX");
+
+	assert_non_null(dir);
+	assert_non_null(mkdtemp(dir));
+	return dir;
+}
+
+static void queue_dir_remove(const char *dir)
+{
+	char cmd[256];
+
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
+	assert_int_equal(system(cmd), 0);
+}
+
+static void queue_order_and_bound(void **state)
+{
+	char *dir = queue_dir_new();
+	char err[256] = "";
+	struct report_queue *queue = report_queue_open(dir, 3, err, sizeof(err));
+	char *body = NULL;
+	size_t len = 0;
+	uint64_t seq = 0;
+
+	(void)state;
+	assert_non_null(queue);
+	for (int i = 1; i <= 5; i++) {
+		char text[16];
+
+		snprintf(text, sizeof(text), "r%d", i);
+		assert_int_equal(report_queue_push(queue, text, strlen(text)), 0);
+	}
+	assert_int_equal(report_queue_count(queue), 3);
+	assert_int_equal(report_queue_dropped(queue), 2);
+
+	assert_int_equal(report_queue_peek(queue, &body, &len, &seq), 1);
+	assert_string_equal(body, "r3");
+	free(body);
+	assert_int_equal(report_queue_remove(queue, seq), 0);
+	report_queue_free(queue);
+
+	/* Reopened: order, count and the dropped count survive. */
+	queue = report_queue_open(dir, 3, err, sizeof(err));
+	assert_non_null(queue);
+	assert_int_equal(report_queue_count(queue), 2);
+	assert_int_equal(report_queue_dropped(queue), 2);
+	assert_int_equal(report_queue_peek(queue, &body, &len, &seq), 1);
+	assert_string_equal(body, "r4");
+	assert_int_equal(len, 2);
+	free(body);
+	assert_int_equal(report_queue_push(queue, "r6", 2), 0);
+	assert_int_equal(report_queue_remove(queue, seq), 0);
+	assert_int_equal(report_queue_peek(queue, &body, &len, &seq), 1);
+	assert_string_equal(body, "r5");
+	free(body);
+	assert_int_equal(report_queue_remove(queue, seq), 0);
+	assert_int_equal(report_queue_peek(queue, &body, &len, &seq), 1);
+	assert_string_equal(body, "r6");
+	free(body);
+	assert_int_equal(report_queue_remove(queue, seq), 0);
+	assert_int_equal(report_queue_peek(queue, &body, &len, &seq), 0);
+	report_queue_free(queue);
+	queue_dir_remove(dir);
+	free(dir);
+}
+
+static void queue_single_user(void **state)
+{
+	char *dir = queue_dir_new();
+	char err[256] = "";
+	struct report_queue *first = report_queue_open(dir, 3, err, sizeof(err));
+	struct report_queue *second;
+
+	(void)state;
+	assert_non_null(first);
+	second = report_queue_open(dir, 3, err, sizeof(err));
+	assert_null(second);
+	assert_non_null(strstr(err, "in use"));
+	report_queue_free(first);
+	queue_dir_remove(dir);
+	free(dir);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(stat_parse_names),
+		cmocka_unit_test(stat_read_missing),
+		cmocka_unit_test(dump_sa_item),
+		cmocka_unit_test(dump_policy_kinds),
+		cmocka_unit_test(build_fields),
+		cmocka_unit_test(build_rejects_bad_host),
+		cmocka_unit_test(build_unreadable_stat),
+		cmocka_unit_test(validate_table),
+		cmocka_unit_test(backoff_grows_and_caps),
+		cmocka_unit_test(queue_order_and_bound),
+		cmocka_unit_test(queue_single_user),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
