@@ -5,6 +5,7 @@
 #include "log.h"
 
 #include <errno.h>
+#include <ldap.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -82,9 +83,20 @@ static const char *file_if_present(const char *path)
 	return path && *path && access(path, R_OK) == 0 ? path : NULL;
 }
 
+/* Timeouts set on libldap's global defaults apply to every connection
+ * opened afterwards, so a dead server cannot stall a poll. */
+static void timeouts_set(uint32_t seconds)
+{
+	struct timeval tv = { .tv_sec = seconds };
+
+	ldap_set_option(NULL, LDAP_OPT_NETWORK_TIMEOUT, &tv);
+	ldap_set_option(NULL, LDAP_OPT_TIMEOUT, &tv);
+}
+
 static void options_fill(const struct agent_config *cfg,
 			 struct dir_options *opts)
 {
+	timeouts_set(cfg->network_timeout_seconds);
 	memset(opts, 0, sizeof(*opts));
 	opts->uri = nonempty(cfg->directory_uri);
 	opts->base = nonempty(cfg->directory_base);
