@@ -32,6 +32,7 @@ static const struct config_key keys[] = {
 	STR(directory_uri, ""),
 	STR(directory_base, ""),
 	STR(host_name, ""),
+	BOOL(starttls, "no"),
 	{ "bind_method", KEY_BIND, offsetof(struct agent_config, bind_method),
 	  "external", 0, 0 },
 	STR(bind_dn, ""),

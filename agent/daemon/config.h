@@ -18,6 +18,7 @@ struct agent_config {
 	char *directory_uri;	/* empty: LDAPURI or ldap.conf's URI */
 	char *directory_base;	/* empty: LDAPBASE or ldap.conf's BASE */
 	char *host_name;	/* empty: gethostname() */
+	bool starttls;		/* require StartTLS on ldap:// */
 	enum bind_method bind_method;
 	char *bind_dn;		/* simple bind only; empty: the host entry */
 	char *password_file;

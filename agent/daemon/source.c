@@ -100,6 +100,7 @@ static void options_fill(const struct agent_config *cfg,
 	memset(opts, 0, sizeof(*opts));
 	opts->uri = nonempty(cfg->directory_uri);
 	opts->base = nonempty(cfg->directory_base);
+	opts->starttls = cfg->starttls;
 	if (cfg->bind_method == BIND_SIMPLE) {
 		opts->bind_dn = nonempty(cfg->bind_dn);
 		opts->password_file = cfg->password_file;
