@@ -1,0 +1,117 @@
+/* ipseccmd: parse the command line and dispatch to the mode's handler. */
+#include "cli.h"
+#include "grammar.h"
+#include "policy_json.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static void diags_print(const struct diag_list *diags)
+{
+	for (size_t i = 0; i < diags->count; i++)
+		if (diags->items[i].is_warning)
+			fprintf(stderr, "ipseccmd: warning: %s\n",
+				diags->items[i].message);
+	for (size_t i = 0; i < diags->count; i++)
+		if (!diags->items[i].is_warning) {
+			fprintf(stderr, "ipseccmd: %s\n",
+				diags->items[i].message);
+			return;
+		}
+}
+
+/* --dry-run: the canonical line; a static command writes only the parts it
+ * gives, so only those are printed. */
+static int dry_run_print(const struct command *cmd)
+{
+	unsigned flags = cmd->mode == MODE_STATIC ? PRINT_GIVEN_ONLY : 0;
+	char *line = command_format(cmd, flags);
+
+	if (!line) {
+		fputs("ipseccmd: out of memory\n", stderr);
+		return CLI_EXIT_FAILURE;
+	}
+	printf("ipseccmd %s\n", line);
+	free(line);
+	return CLI_EXIT_OK;
+}
+
+static int json_print(const struct command *cmd)
+{
+	json_t *json = command_to_json(cmd, 0);
+	int ret = CLI_EXIT_OK;
+
+	if (!json || json_dumpf(json, stdout, JSON_INDENT(2)) < 0) {
+		fputs("ipseccmd: unable to write JSON: out of memory\n",
+		      stderr);
+		ret = CLI_EXIT_FAILURE;
+	} else {
+		putchar('\n');
+	}
+	json_decref(json);
+	return ret;
+}
+
+static int dispatch(const struct command *cmd, struct cli_options *opts)
+{
+	switch (cmd->mode) {
+	case MODE_STATIC:
+		return cli_run_static(cmd, opts);
+	case MODE_QUERY:
+		return cli_run_query(cmd, opts);
+	case MODE_DYNAMIC:
+	case MODE_DYNAMIC_DELETE:
+		return cli_run_dynamic(cmd, opts);
+	case MODE_HELP:
+		break;
+	}
+	cli_usage_print(stdout, cmd->help_mode);
+	return CLI_EXIT_OK;
+}
+
+int main(int argc, char **argv)
+{
+	struct cli_options opts = { 0 };
+	struct diag_list diags = { 0 };
+	struct command cmd = { 0 };
+	bool dry_run, as_json;
+	int ret = CLI_EXIT_FAILURE;
+
+	argc = cli_options_split(argc, argv, &opts);
+	if (argc < 0) {
+		fputs("ipseccmd: out of memory\n", stderr);
+		goto out;
+	}
+	if (cli_option_take(&opts, "version")) {
+		printf("ipseccmd %s\n", IPSECCMD_VERSION);
+		ret = CLI_EXIT_OK;
+		goto out;
+	}
+	dry_run = cli_option_take(&opts, "dry-run") != NULL;
+	as_json = cli_option_take(&opts, "json") != NULL;
+
+	if (grammar_parse(argc - 1, argv + 1, &cmd, &diags) != 0) {
+		diags_print(&diags);
+		cli_synopsis_print(stderr);
+		ret = CLI_EXIT_USAGE;
+		goto out;
+	}
+	diags_print(&diags);
+
+	if (cmd.mode == MODE_HELP) {
+		cli_usage_print(stdout, cmd.help_mode);
+		ret = CLI_EXIT_OK;
+	} else if (as_json) {
+		ret = json_print(&cmd);
+	} else if (dry_run) {
+		ret = dry_run_print(&cmd);
+	} else {
+		ret = dispatch(&cmd, &opts);
+	}
+out:
+	command_free(&cmd);
+	diag_list_free(&diags);
+	cli_options_free(&opts);
+	return ret;
+}
