@@ -25,6 +25,7 @@
  * about 1 KB true size, which overflows the 208 KB default receive buffer
  * of a netlink socket. */
 #define SPD_RCVBUF (4 * 1024 * 1024)
+#define SPD_SNDBUF (2 * SPD_SEND_SIZE)
 
 static int socket_setup(struct spd_handle *h)
 {
@@ -34,10 +35,16 @@ static int socket_setup(struct spd_handle *h)
 	if (setsockopt(fd, SOL_NETLINK, NETLINK_EXT_ACK, &one, sizeof(one)) ||
 	    setsockopt(fd, SOL_NETLINK, NETLINK_CAP_ACK, &one, sizeof(one)))
 		return -errno;
-	/* SO_RCVBUFFORCE exceeds net.core.rmem_max but needs CAP_NET_ADMIN,
-	 * which changing the SPD needs anyway. */
+	/* nl_connect() sets both buffers to 32 KB, too small for one batch
+	 * of templates (80 KB) and its acknowledgements. SO_*BUFFORCE
+	 * exceeds net.core.[rw]mem_max but needs CAP_NET_ADMIN, which
+	 * changing the SPD needs anyway. */
 	if (setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &size, sizeof(size)) &&
 	    setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &size, sizeof(size)))
+		return -errno;
+	size = SPD_SNDBUF;
+	if (setsockopt(fd, SOL_SOCKET, SO_SNDBUFFORCE, &size, sizeof(size)) &&
+	    setsockopt(fd, SOL_SOCKET, SO_SNDBUF, &size, sizeof(size)))
 		return -errno;
 	return 0;
 }

@@ -1,10 +1,9 @@
 #!/bin/sh
-# Run test_kernel inside a pair of network namespaces joined by a veth
-# pair, created here and deleted on exit whatever happens.
-# Usage: kernel.sh TEST_BINARY
+# Run a test command inside namespace A of a pair of network namespaces
+# joined by a veth pair, created here and deleted on exit whatever happens.
+# Usage: kernel.sh COMMAND [ARGUMENT...]
 set -eu
 
-test_binary=$1
 ns_a="ipsxf-$$-a"
 ns_b="ipsxf-$$-b"
 
@@ -30,4 +29,4 @@ done
 ip -n "$ns_a" link set xfa0 up
 ip -n "$ns_b" link set xfb0 up
 
-XFRM_TEST_PEER_NS=$ns_b ip netns exec "$ns_a" "$test_binary"
+XFRM_TEST_PEER_NS=$ns_b ip netns exec "$ns_a" "$@"
