@@ -317,7 +317,6 @@ static int mode_finish(struct parser *p)
 
 	if (is_static) {
 		cmd->mode = MODE_STATIC;
-		cmd->target.store = STORE_REG;
 		if (!cmd->target.poll_given)
 			cmd->target.poll_minutes = POLL_DEFAULT_MINUTES;
 		if (parse_static_finish(p))

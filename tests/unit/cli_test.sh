@@ -1,0 +1,90 @@
+#!/bin/sh
+# Exit codes and output of the ipseccmd binary given as $1: help, version,
+# --dry-run, --json, usage errors, and that a preshared key never appears
+# in anything it prints.
+set -uf
+
+bin=$1
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+failures=0
+
+fail() {
+	echo "FAIL: $*" >&2
+	failures=$((failures + 1))
+}
+
+# run EXPECTED_STATUS ARGS...: output lands in $tmp/out and $tmp/err.
+run() {
+	expected=$1
+	shift
+	"$bin" "$@" >"$tmp/out" 2>"$tmp/err"
+	status=$?
+	[ "$status" -eq "$expected" ] ||
+		fail "ipseccmd $* exited $status, expected $expected"
+}
+
+contains() {
+	grep -qF -- "$2" "$tmp/$1" || fail "$1 of '$3' lacks '$2'"
+}
+
+lacks() {
+	if grep -qF -- "$2" "$tmp/$1"; then
+		fail "$1 of '$3' contains '$2'"
+	fi
+}
+
+run 0 --version
+contains out "ipseccmd " "--version"
+
+for help in '/?' '-?' --help; do
+	run 0 "$help"
+	contains out "-1k" "$help"
+	contains out "seconds" "$help"
+	[ -s "$tmp/err" ] && fail "$help wrote to stderr"
+done
+run 0 -w '/?'
+contains out "-p Name[:Minutes]" "-w /?"
+lacks out "show Topic" "-w /?"
+run 0 show '/?'
+contains out "show Topic" "show /?"
+
+run 0 --dry-run -f '0+*' -n 'ESP[SHA,3DES]'
+contains out 'ipseccmd -f "0+*" -n "esp[3des,sha]"' "--dry-run"
+contains err "warning:" "--dry-run reversed offer"
+
+run 0 --dry-run -w REG -p "My Policy:30" -r Web -f '0:80+*::tcp' -n PASS -x
+contains out 'ipseccmd -f "0:80+*::TCP" -n PASS -w reg -p "My Policy:30" -r Web -x' "static --dry-run"
+
+run 0 --json -f '0+{2001:db8::}/32' -n 'esp[aes256gcm]'
+contains out '"format": "ipseccmd-command"' "--json"
+contains out '"address": "2001:db8::"' "--json"
+
+# Usage errors: one line naming the word, then the synopsis; status 2.
+run 2 -f 203.0.113.10
+contains err "'203.0.113.10'" "bare address"
+contains err "usage: ipseccmd" "bare address"
+[ "$(wc -l <"$tmp/err")" -eq 2 ] || fail "usage error is not two lines"
+[ -s "$tmp/out" ] && fail "usage error wrote to stdout"
+run 2 -w reg -p x -x -y
+contains err "-x" "-x -y"
+run 2
+contains err "missing command" "no arguments"
+run 2 -f '0+*' -q
+contains err "'-q'" "unknown option"
+
+# A preshared key never appears in output or errors.
+key=Hunter2SecretKey
+for args in "--dry-run -f 0+* -a p:$key" "--json -f 0+* -a preshare:$key" \
+	    "--dry-run -f 0+* -a p:$key -z" "--dry-run -f 0+* -a p:$key -x"; do
+	# shellcheck disable=SC2086
+	"$bin" $args >"$tmp/out" 2>"$tmp/err"
+	lacks out "$key" "$args"
+	lacks err "$key" "$args"
+done
+
+if [ "$failures" -ne 0 ]; then
+	echo "$failures check(s) failed" >&2
+	exit 1
+fi
+echo "all CLI checks passed"
