@@ -158,6 +158,18 @@ static int emit(struct rule_ctx *ctx, const struct filter_effect *effect,
 		struct candidate c;
 		int ret;
 
+		/* NOTE: the kernel compares a selector's ifindex with the
+		 * device of the packet's route. Outbound that is the link the
+		 * packet leaves by; inbound it is the loopback device for
+		 * every locally delivered packet (Linux 6.18, checked by the
+		 * kernel test), so an inbound policy cannot name the link a
+		 * packet came in on. -lan and -dialup rules therefore secure
+		 * or block outbound traffic only. */
+		if (ctx->ifindexes[i] && dir != SPD_DIR_OUT) {
+			ctx->notes->inbound_unrestricted++;
+			continue;
+		}
+
 		memset(&c, 0, sizeof(c));
 		c.policy.sel = *sel;
 		c.policy.sel.ifindex = ctx->ifindexes[i];

@@ -58,6 +58,10 @@ struct spd_compile_notes {
 	size_t merged;		/* policies dropped because a rule of higher
 				 * precedence has the same selector */
 	size_t no_interface;	/* -lan or -dialup rules with no such link */
+	size_t inbound_unrestricted; /* inbound and forward policies of -lan
+				      * and -dialup rules: not installed,
+				      * because an inbound selector cannot
+				      * name the receiving link */
 };
 
 /*

@@ -394,6 +394,69 @@ static void negotiate_installs_templates(void **state)
 	spd_set_clear(&now);
 }
 
+/* inpass: clear inbound traffic is accepted (optional inbound template),
+ * the answer must go out secured and is dropped for want of an SA. */
+static void inpass_accepts_clear_inbound(void **state)
+{
+	struct spd_handle *h = *state;
+	struct filter_spec f = test_filter(test_me(), test_net("192.0.2.2"),
+					   true, FILTER_NEGOTIATE);
+	struct rule_spec r = test_rule(&f, 1, ACTION_NEGOTIATE, false);
+	struct spd_rule_ref ref = { "inpass", &r };
+	struct spd_set set;
+	unsigned long mismatch, no_states;
+
+	for (int inpass = 0; inpass < 2; inpass++) {
+		r.qm.inpass = inpass;
+		assert_int_equal(compile_rules(&ref, 1, &set), 0);
+		apply_ok(h, &set);
+		mismatch = xfrm_stat("XfrmInTmplMismatch");
+		no_states = xfrm_stat("XfrmOutNoStates");
+		assert_int_not_equal(ping_in("192.0.2.2", "192.0.2.1"), 0);
+		if (inpass) {
+			assert_int_equal(xfrm_stat("XfrmInTmplMismatch"), mismatch);
+			assert_true(xfrm_stat("XfrmOutNoStates") > no_states);
+		} else {
+			assert_true(xfrm_stat("XfrmInTmplMismatch") > mismatch);
+			assert_int_equal(xfrm_stat("XfrmOutNoStates"), no_states);
+		}
+		spd_set_clear(&set);
+	}
+}
+
+/* Tunnel, AH+ESP, soft and inpass templates as the kernel stores them. */
+static void tunnel_templates_accepted(void **state)
+{
+	struct spd_handle *h = *state;
+	struct filter_spec f[2] = {
+		test_filter(test_net("192.0.2.0/24"), test_net("198.51.100.0/24"),
+			    true, FILTER_NEGOTIATE),
+		test_filter(test_me(), test_net("192.0.2.3"), true,
+			    FILTER_NEGOTIATE),
+	};
+	struct rule_spec tunnel = test_rule(&f[0], 1, ACTION_NEGOTIATE, true);
+	struct rule_spec soft = test_rule(&f[1], 1, ACTION_NEGOTIATE, true);
+	struct spd_rule_ref refs[2] = { { "tunnel", &tunnel }, { "soft", &soft } };
+	struct spd_set set;
+
+	tunnel.has_tunnel = true;
+	tunnel.tunnel = test_net("192.0.2.2");
+	tunnel.soft = true;
+	tunnel.qm.inpass = true;
+	soft.soft = true;
+	assert_int_equal(compile_rules(refs, 2, &set), 0);
+	assert_int_equal(set.count, 3 + 6);
+	apply_ok(h, &set);
+	assert_kernel_holds(h, &set);
+	assert_int_equal(shell("ip xfrm policy list dir fwd | grep -q "
+			       "'tmpl src 192.0.2.2 dst 0.0.0.0'"), 0);
+	assert_int_equal(shell("ip xfrm policy list dir out | grep -q "
+			       "'tmpl src 0.0.0.0 dst 192.0.2.2'"), 0);
+	/* soft transport rule: no SA, so traffic goes out in the clear */
+	assert_int_equal(ping_out("192.0.2.1", "192.0.2.3"), 0);
+	spd_set_clear(&set);
+}
+
 /* A new handle finds the set an earlier one installed and changes
  * nothing when asked for the same set. */
 static void reconcile_after_restart(void **state)
@@ -449,7 +512,10 @@ static void hthresh_follows_prefixes(void **state)
 	spd_set_clear(&set);
 }
 
-/* -lan puts the LAN interface's index into the selector. */
+/* -lan puts the LAN interface's index into outbound selectors. An
+ * inbound policy with that index would never match: for local delivery
+ * the kernel compares it with the loopback device, which this test
+ * checks too. */
 static void lan_rule_uses_ifindex(void **state)
 {
 	struct spd_handle *h = *state;
@@ -460,10 +526,10 @@ static void lan_rule_uses_ifindex(void **state)
 	struct spd_iface iface = host.ifaces[0];
 	struct spd_host lan_host = { .ifaces = &iface, .iface_count = 1 };
 	struct spd_set set = { 0 };
+	int veth = (int)if_nametoindex("xfa0");
 
-	iface.ifindex = (int)if_nametoindex("xfa0");
-	assert_int_not_equal(iface.ifindex, 0);
-
+	assert_int_not_equal(veth, 0);
+	iface.ifindex = veth;
 	r.conn = CONN_DIALUP;
 	assert_int_equal(spd_compile(&ref, 1, &lan_host, NULL, 0, &set, NULL), 0);
 	assert_int_equal(set.count, 0);
@@ -474,7 +540,22 @@ static void lan_rule_uses_ifindex(void **state)
 	assert_int_equal(shell("ip xfrm policy list dir out | grep -q 'dev xfa0'"),
 			 0);
 	assert_int_not_equal(ping_out("192.0.2.1", "192.0.2.2"), 0);
+	assert_int_equal(ping_out("192.0.2.1", "192.0.2.3"), 0);
 	spd_set_clear(&set);
+	apply_ok(h, &set);
+
+	/* the kernel fact behind outbound-only: an inbound block naming the
+	 * veth misses, one naming the loopback device hits */
+	assert_int_equal(shell("ip xfrm policy add src 192.0.2.2/32 dst "
+			       "192.0.2.1/32 dev xfa0 dir in action block"), 0);
+	assert_int_equal(ping_in("192.0.2.2", "192.0.2.1"), 0);
+	assert_int_equal(shell("ip xfrm policy add src 192.0.2.2/32 dst "
+			       "192.0.2.1/32 dev lo dir in action block"), 0);
+	assert_int_not_equal(ping_in("192.0.2.2", "192.0.2.1"), 0);
+	assert_int_equal(shell("ip xfrm policy delete src 192.0.2.2/32 dst "
+			       "192.0.2.1/32 dev xfa0 dir in && ip xfrm policy "
+			       "delete src 192.0.2.2/32 dst 192.0.2.1/32 dev lo "
+			       "dir in"), 0);
 }
 
 int main(void)
@@ -487,6 +568,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(foreign_policy_untouched, setup, teardown),
 		cmocka_unit_test_setup_teardown(rollback_after_failure, setup, teardown),
 		cmocka_unit_test_setup_teardown(negotiate_installs_templates, setup, teardown),
+		cmocka_unit_test_setup_teardown(inpass_accepts_clear_inbound, setup, teardown),
+		cmocka_unit_test_setup_teardown(tunnel_templates_accepted, setup, teardown),
 		cmocka_unit_test_setup_teardown(reconcile_after_restart, setup, teardown),
 		cmocka_unit_test_setup_teardown(hthresh_follows_prefixes, setup, teardown),
 		cmocka_unit_test_setup_teardown(lan_rule_uses_ifindex, setup, teardown),
