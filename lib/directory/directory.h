@@ -1,24 +1,27 @@
 /*
  * ipseccmd policies in an OpenLDAP directory (schema in ldif/).
  *
- * Layout below the base DN (dc=example,dc=com for -w ds:example.com):
+ * Layout below the base DN (dc=example,dc=com for -w ds:example.com),
+ * flat as in Active Directory, so every entry of a policy is a leaf:
  *
- *   cn=IP Security,cn=System,BASE            the root; its
- *                                            ipsecPolicyReference is the
- *                                            domain-wide assignment
- *     cn=Policies                            domain policies
- *       ipsecName=POLICY                     ipsecPolicy (version, poll)
- *         ipsecName=RULE                     ipsecNFA (auth, tunnel, links)
- *           cn=Filters                       ipsecFilter
- *           cn=Filter Action                 ipsecNegotiationPolicy
- *           cn=Main Mode                     ipsecISAKMPPolicy
+ *   cn=IP Security,cn=System,BASE      the root; its ipsecPolicyReference
+ *                                      is the domain-wide assignment
+ *     cn=Policies                      domain policies, with their parts:
+ *       ipsecName=POLICY               ipsecPolicy (version, poll, rules)
+ *       cn=ipsecNFA{UUID}              a rule: name, auth, tunnel, links
+ *       cn=ipsecFilter{UUID}           its filter list
+ *       cn=ipsecNegotiationPolicy{UUID}  its filter action
+ *       cn=ipsecISAKMPPolicy{UUID}     its main-mode settings
  *     cn=Hosts
- *       ipsecName=HOST                       ipsecHost: groups, assigned
- *                                            policy, dynamic rules
- *         ipsecName=POLICY                   a local policy (-w reg:HOST),
- *                                            same shape as above
+ *       ipsecName=HOST                 ipsecHost: groups, assigned policy,
+ *                                      assigned local policy, dynamic rules
+ *         ipsecName=POLICY, cn=...     its local policies (-w reg:HOST),
+ *                                      laid out as in cn=Policies
  *     cn=Groups
- *       ipsecName=GROUP                      ipsecHostGroup
+ *       ipsecName=GROUP                ipsecHostGroup: assigned policy
+ *
+ * Every part of a policy carries ipsecOwnerReference, the policy's DN, so
+ * one indexed one-level search finds them all.
  *
  * Every DN is built with libldap (ldap_dn2str) from the names exactly as
  * given, and every filter value is escaped with
@@ -179,10 +182,11 @@ struct dir_assign_target {
  * directory, all or nothing, in one LDAP transaction (RFC 5805) that also
  * checks and increases the policy's version; a concurrent writer makes it
  * read again and retry. With -w reg:HOST the policy is HOST's local
- * policy and -x / -y set its ipsecLocalPolicyReference. The command's
- * rule parts are moved out of cmd.
+ * policy and -x / -y set its ipsecLocalPolicyReference; the host entry
+ * is created when missing. -x with --host or --group needs an existing
+ * host or group.
  */
-int dir_static_apply(struct dir_conn *conn, struct command *cmd,
+int dir_static_apply(struct dir_conn *conn, const struct command *cmd,
 		     const struct dir_assign_target *target);
 
 /* Add a host entry (idempotent) and set or clear group membership. */

@@ -1,0 +1,45 @@
+/* Updates collected first and then carried out in one LDAP transaction. */
+#ifndef IPSECCMD_DIR_BATCH_H
+#define IPSECCMD_DIR_BATCH_H
+
+#include "dir_internal.h"
+
+enum batch_kind { BATCH_ADD, BATCH_MODIFY, BATCH_DELETE };
+
+struct batch_op {
+	enum batch_kind kind;
+	char *dn;
+	LDAPMod **mods;		/* NULL-terminated; NULL for a delete */
+};
+
+struct batch {
+	struct batch_op *ops;
+	size_t count;
+};
+
+void batch_free(struct batch *b);
+
+/* Queue the add of e, or a modify replacing each attribute of e (an
+ * attribute without values is deleted). The values move out of e. */
+int batch_add(struct batch *b, struct dir_entry *e);
+int batch_replace(struct batch *b, struct dir_entry *e);
+int batch_delete(struct batch *b, const char *dn);
+
+/* Queue a modify with one mod: LDAP_MOD_ADD, _DELETE or _REPLACE of one
+ * value (NULL: all values, for a delete or replace). */
+int batch_value(struct batch *b, const char *dn, int mod_op,
+		const char *attr, const char *value);
+
+/* Queue the version step of a policy from old to new; it fails the
+ * transaction when the version is no longer old. */
+int batch_version(struct batch *b, const char *policy_dn, uint64_t old,
+		  uint64_t new);
+
+/*
+ * Carry out every queued update in one transaction. On failure nothing
+ * has changed and the message names the update that failed; a lost race
+ * on a version or an existing entry gives DIR_ERR_CONFLICT.
+ */
+int batch_run(struct dir_conn *conn, const struct batch *b);
+
+#endif

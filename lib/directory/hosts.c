@@ -1,0 +1,178 @@
+/*
+ * Host and group entries: creating them, group membership (kept on the
+ * host entry as ipsecGroupReference, so the access rules can follow it
+ * from the bound host), and the host's dynamic rules.
+ */
+#include "dir_batch.h"
+#include "grammar.h"
+#include "policy_json.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+/* Add an entry of one structural class named by ipsecName, unless an
+ * entry with that DN exists. */
+static int named_entry_add(struct dir_conn *conn, const char *dn,
+			   const char *class, const char *name)
+{
+	struct dir_entry e = { 0 };
+	struct batch b = { 0 };
+	char **vals = NULL;
+	size_t n = 0;
+	int ret;
+
+	ret = dir_read_attr(conn, dn, "ipsecName", &vals, &n);
+	dir_names_free(vals, n);
+	if (ret != DIR_ERR_NOT_FOUND)
+		return ret;
+	e.dn = strdup(dn);
+	ret = e.dn ? dir_entry_add(&e, "objectClass", class) : DIR_ERR_NOMEM;
+	if (ret == DIR_OK)
+		ret = dir_entry_add(&e, "ipsecName", name);
+	if (ret == DIR_OK)
+		ret = batch_add(&b, &e);
+	if (ret == DIR_OK)
+		ret = batch_run(conn, &b);
+	/* A concurrent command created it first: that is the same result. */
+	if (ret == DIR_ERR_CONFLICT)
+		ret = DIR_OK;
+	batch_free(&b);
+	dir_entry_free(&e);
+	return ret;
+}
+
+int dir_host_add(struct dir_conn *conn, const char *host)
+{
+	char *dn = NULL;
+	int ret = dir_host_dn(conn, host, &dn);
+
+	if (ret == DIR_OK)
+		ret = named_entry_add(conn, dn, "ipsecHost", host);
+	free(dn);
+	return ret;
+}
+
+int dir_group_add(struct dir_conn *conn, const char *group)
+{
+	char *dn = NULL;
+	int ret = dir_group_dn(conn, group, &dn);
+
+	if (ret == DIR_OK)
+		ret = named_entry_add(conn, dn, "ipsecHostGroup", group);
+	free(dn);
+	return ret;
+}
+
+int dir_group_member(struct dir_conn *conn, const char *host,
+		     const char *group, bool add)
+{
+	char *host_dn = NULL;
+	char *group_dn = NULL;
+	char **vals = NULL;
+	size_t n = 0;
+	struct batch b = { 0 };
+	int ret;
+
+	ret = dir_host_find(conn, host, &host_dn);
+	if (ret == DIR_OK)
+		ret = dir_group_dn(conn, group, &group_dn);
+	if (ret == DIR_OK) {
+		ret = dir_read_attr(conn, group_dn, "ipsecName", &vals, &n);
+		if (ret == DIR_ERR_NOT_FOUND)
+			dir_fail(conn, ret, "group '%s' not found; create it with --add-group=%s",
+				 group, group);
+	}
+	if (ret == DIR_OK)
+		ret = batch_value(&b, host_dn, add ? LDAP_MOD_ADD : LDAP_MOD_DELETE,
+				  "ipsecGroupReference", group_dn);
+	if (ret == DIR_OK)
+		ret = batch_run(conn, &b);
+	/* Adding a member twice or removing a non-member changes nothing. */
+	if (ret == DIR_ERR_CONFLICT)
+		ret = DIR_OK;
+	batch_free(&b);
+	dir_names_free(vals, n);
+	free(group_dn);
+	free(host_dn);
+	return ret;
+}
+
+void dir_rules_free(struct rule_spec *rules, size_t count)
+{
+	for (size_t i = 0; i < count; i++)
+		rule_free(&rules[i]);
+	free(rules);
+}
+
+int dir_host_dynamic_read(struct dir_conn *conn, const char *host,
+			  struct rule_spec **rules, size_t *count)
+{
+	char *dn = NULL;
+	char **vals = NULL;
+	size_t n = 0;
+	int ret;
+
+	*rules = NULL;
+	*count = 0;
+	ret = dir_host_find(conn, host, &dn);
+	if (ret == DIR_OK)
+		ret = dir_read_attr(conn, dn, "ipsecDynamicRule", &vals, &n);
+	if (ret != DIR_OK || n == 0)
+		goto out;
+	*rules = calloc(n, sizeof(**rules));
+	if (!*rules) {
+		ret = DIR_ERR_NOMEM;
+		goto out;
+	}
+	for (size_t i = 0; i < n; i++) {
+		char err[256];
+		json_error_t jerr;
+		json_t *json = json_loads(vals[i], JSON_REJECT_DUPLICATES, &jerr);
+		int rc = json ? rule_from_json(json, &(*rules)[i], err,
+					       sizeof(err)) : -1;
+
+		json_decref(json);
+		if (rc != 0) {
+			ret = dir_fail(conn, DIR_ERR_BAD_VALUE,
+				       "invalid dynamic rule %zu of host '%s': %s",
+				       i + 1, host, json ? err : jerr.text);
+			dir_rules_free(*rules, i);
+			*rules = NULL;
+			goto out;
+		}
+		*count = i + 1;
+	}
+out:
+	for (size_t i = 0; i < n; i++)
+		explicit_bzero(vals[i], strlen(vals[i]));
+	dir_names_free(vals, n);
+	free(dn);
+	return ret;
+}
+
+int dir_host_dynamic_write(struct dir_conn *conn, const char *host,
+			   const struct rule_spec *rules, size_t count)
+{
+	struct dir_entry e = { 0 };
+	struct batch b = { 0 };
+	int ret;
+
+	ret = dir_host_find(conn, host, &e.dn);
+	if (ret == DIR_OK)
+		ret = dir_entry_touch(&e, "ipsecDynamicRule");
+	for (size_t i = 0; ret == DIR_OK && i < count; i++) {
+		json_t *json = rule_to_json(&rules[i], PRINT_SECRETS);
+		char *text = json ? json_dumps(json, JSON_COMPACT |
+						     JSON_SORT_KEYS) : NULL;
+
+		json_decref(json);
+		ret = dir_entry_take(&e, "ipsecDynamicRule", text);
+	}
+	if (ret == DIR_OK)
+		ret = batch_replace(&b, &e);
+	if (ret == DIR_OK)
+		ret = batch_run(conn, &b);
+	batch_free(&b);
+	dir_entry_free(&e);
+	return ret;
+}
