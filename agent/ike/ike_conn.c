@@ -184,6 +184,7 @@ static bool ike_auth_write(struct ike_build *b, const char *name,
 	const struct ike_credentials *creds = b->creds;
 	const struct auth_method *m;
 	const char *host_cert = creds ? creds->host_cert : NULL;
+	bool single_peer;
 
 	if (auth->count == 0) {
 		ike_build_note(b, "no authentication method; no key exchange");
@@ -200,13 +201,20 @@ static bool ike_auth_write(struct ike_build *b, const char *name,
 			ike_build_note(b, "empty preshared key; no key exchange");
 			return false;
 		}
+		/* With one peer address, the peer's IKE identity is that
+		 * address (charon's default) and the secret is bound to it.
+		 * Otherwise the secret has no id and matches every peer. The
+		 * key is written in hex so that no character of it is
+		 * syntax. */
+		single_peer = ike_is_single_ip(s->remote_addrs.data);
 		ike_text_printf(conns, "\t\tlocal {\n\t\t\tauth = psk\n\t\t}\n"
-				"\t\tremote {\n\t\t\tauth = psk\n\t\t}\n");
-		/* A secret without ids matches every peer; with the peer's
-		 * address as id it wins over other rules' keys. The key is
-		 * written in hex so that no character of it is syntax. */
+				"\t\tremote {\n\t\t\tauth = psk\n");
+		if (single_peer)
+			ike_text_printf(conns, "\t\t\tid = %s\n",
+					s->remote_addrs.data);
+		ike_text_printf(conns, "\t\t}\n");
 		ike_text_printf(secrets, "\tike-%s {\n", name);
-		if (ike_is_single_ip(s->remote_addrs.data))
+		if (single_peer)
 			ike_text_printf(secrets, "\t\tid = %s\n",
 					s->remote_addrs.data);
 		ike_text_printf(secrets, "\t\tsecret = 0x");
@@ -244,8 +252,8 @@ static bool ike_auth_write(struct ike_build *b, const char *name,
 	return false;
 }
 
-/* Windows rekeys at the end of an SA's life; charon rekeys at rekey_time
- * and deletes at life_time, so rekeying starts at 90 % of the lifetime. */
+/* Windows rekeys at the end of an SA's life. charon rekeys at rekey_time
+ * and deletes the SA at life_time, so rekeying starts at 90 % of it. */
 static void ike_lifetime_write(struct ike_text *conns, uint32_t seconds,
 			       uint32_t kbytes)
 {

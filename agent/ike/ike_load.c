@@ -81,7 +81,7 @@ static void ike_output_read(int fd, struct ike_text *output)
 }
 
 static int ike_swanctl_run(const struct ike_daemon *d, const char *command,
-			   const char *option)
+			   bool creds)
 {
 	char conf_var[4096], dir_var[4096];
 	const char *program = d->swanctl ? d->swanctl : IKE_SWANCTL;
@@ -96,9 +96,12 @@ static int ike_swanctl_run(const struct ike_daemon *d, const char *command,
 
 	argv[argc++] = (char *)program;
 	argv[argc++] = (char *)command;
-	argv[argc++] = (char *)"--noprompt";
-	if (option)
-		argv[argc++] = (char *)option;
+	if (creds) {
+		/* No terminal to ask for passphrases; --clear drops keys that
+		 * are no longer in the files. */
+		argv[argc++] = (char *)"--noprompt";
+		argv[argc++] = (char *)"--clear";
+	}
 	if (d->vici_uri) {
 		argv[argc++] = (char *)"--uri";
 		argv[argc++] = (char *)d->vici_uri;
@@ -159,16 +162,15 @@ int ike_config_load(const struct ike_daemon *daemon, unsigned changed)
 	/* Credentials first: connections that reference new keys must find
 	 * them when they are loaded. */
 	if (changed & IKE_CHANGED_SECRETS) {
-		/* --clear drops keys that are no longer in the files. */
-		ret = ike_swanctl_run(daemon, "--load-creds", "--clear");
+		ret = ike_swanctl_run(daemon, "--load-creds", true);
 		if (ret < 0)
 			return ret;
 	}
 	if (changed & IKE_CHANGED_CONNS) {
-		ret = ike_swanctl_run(daemon, "--load-authorities", NULL);
+		ret = ike_swanctl_run(daemon, "--load-authorities", false);
 		if (ret < 0)
 			return ret;
-		ret = ike_swanctl_run(daemon, "--load-conns", NULL);
+		ret = ike_swanctl_run(daemon, "--load-conns", false);
 		if (ret < 0)
 			return ret;
 	}

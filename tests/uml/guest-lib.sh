@@ -99,8 +99,10 @@ swanctl {
 	load = $SWANCTL_PLUGINS
 }
 CONF
-	STRONGSWAN_CONF="$dir/strongswan.conf" ns_exec "$host" sh -c \
-		"mount -t tmpfs tmpfs /run && exec $CHARON" \
+	# Not through ns_exec: a backgrounded shell function runs in a
+	# subshell, and $! would name that subshell instead of charon.
+	STRONGSWAN_CONF="$dir/strongswan.conf" ip netns exec "ikeu-$host" \
+		sh -c "mount -t tmpfs tmpfs /run && exec $CHARON" \
 		>"$dir/charon.out" 2>&1 &
 	echo $! >"$dir/charon.pid"
 	local i=0
