@@ -21,7 +21,7 @@ struct candidate_list {
 	size_t capacity;
 };
 
-/* Where a tunnel rule's SAs end: remote means -t names the peer. */
+/* The resolved -t endpoint of a rule; local when it is this host's address. */
 struct tunnel_end {
 	bool present;
 	bool local;
@@ -40,7 +40,7 @@ struct rule_ctx {
 	size_t ifindex_count;
 };
 
-/* What one filter does: its kernel action, rank, and whether it needs
+/* Effect of one filter: its kernel action, its rank and whether it needs
  * templates. */
 struct filter_effect {
 	enum spd_action action;
@@ -102,11 +102,11 @@ static bool is_local_kind(const struct addr_spec *a)
 }
 
 /*
- * Templates for one direction. ESP comes first because the kernel applies
- * templates in array order on output (innermost first), as strongSwan
- * installs AH+ESP bundles. Only the innermost template of a tunnel rule
- * is in tunnel mode; AH then authenticates the outer header in transport
- * mode.
+ * Add the templates for one direction. ESP comes first because the kernel
+ * applies templates in array order on output (innermost first), as
+ * strongSwan installs AH+ESP bundles. Only the innermost template of a
+ * tunnel rule is in tunnel mode, so AH authenticates the outer header in
+ * transport mode.
  */
 static void add_templates(const struct rule_ctx *ctx, struct spd_policy *p)
 {
@@ -141,9 +141,10 @@ static void add_templates(const struct rule_ctx *ctx, struct spd_policy *p)
 				t->tunnel_dst = ctx->tunnel.addr;
 			else
 				t->tunnel_src = ctx->tunnel.addr;
-			/* Linux 6.3 and later reject optional tunnel-mode
-			 * templates in outbound policies: a soft tunnel rule
-			 * still requires its SA on the way out. */
+			/* The kernel rejects optional tunnel-mode templates
+			 * in outbound policies ("Mode in optional template
+			 * not allowed in outbound policy", Linux 6.18), so a
+			 * soft tunnel rule still requires its SA outbound. */
 			if (!inbound)
 				t->optional = false;
 		}
@@ -159,12 +160,12 @@ static int emit(struct rule_ctx *ctx, const struct filter_effect *effect,
 		int ret;
 
 		/* NOTE: the kernel compares a selector's ifindex with the
-		 * device of the packet's route. Outbound that is the link the
-		 * packet leaves by; inbound it is the loopback device for
+		 * device of the packet's route. Outbound, that is the link the
+		 * packet leaves by. Inbound, it is the loopback device for
 		 * every locally delivered packet (Linux 6.18, checked by the
-		 * kernel test), so an inbound policy cannot name the link a
-		 * packet came in on. -lan and -dialup rules therefore secure
-		 * or block outbound traffic only. */
+		 * kernel test). An inbound policy cannot name the receiving
+		 * link, so -lan and -dialup rules secure or block outbound
+		 * traffic only. */
 		if (ctx->ifindexes[i] && dir != SPD_DIR_OUT) {
 			ctx->notes->inbound_unrestricted++;
 			continue;
@@ -193,11 +194,12 @@ static int emit(struct rule_ctx *ctx, const struct filter_effect *effect,
 }
 
 /*
- * The directions one selector (written source -> destination) installs.
- * A transport or plain filter is outbound unless only its destination is
- * this host; a mirrored one adds the reverse direction. A tunnel filter to
- * a remote endpoint is outbound, mirrored adds inbound and forward for the
- * reverse; a filter whose endpoint is this host is inbound and forward.
+ * Emit the policies of one selector (written source -> destination) in
+ * each direction it needs. A transport or plain filter is outbound unless
+ * only its destination is this host, and a mirrored one adds the reverse
+ * direction. A tunnel filter to a remote endpoint is outbound. Mirrored, it
+ * adds inbound and forward policies for the reverse selector. A tunnel
+ * filter whose endpoint is this host is inbound and forward.
  */
 static int emit_directions(struct rule_ctx *ctx,
 			   const struct filter_effect *effect,
@@ -448,7 +450,7 @@ static int candidate_cmp(const void *a, const void *b)
 	return (x->order > y->order) - (x->order < y->order);
 }
 
-/* The kernel holds one policy per selector and direction, so of several
+/* The kernel stores one policy per selector and direction, so of several
  * candidates with one key only the first after sorting is kept. */
 static int merge_candidates(struct candidate_list *list, struct spd_set *out,
 			    struct spd_compile_notes *notes)

@@ -35,8 +35,9 @@ struct spd_host {
 	size_t name_count;
 };
 
-/* A peer that must stay reachable whatever the rules say (the directory,
- * the report server). Port 0 means every port; protocol 0 every protocol. */
+/* A peer that must stay reachable whatever the rules contain (the
+ * directory, the report server). Port 0 means every port, and protocol 0
+ * every protocol. */
 struct spd_exemption {
 	struct spd_addr addr;
 	uint8_t protocol;

@@ -21,9 +21,9 @@
 /* Room for SPD_BATCH_MAX policies with two templates each. */
 #define SPD_SEND_SIZE (SPD_BATCH_MAX * 512)
 
-/* SPD_BATCH_MAX acknowledgements arrive at once; each is its own skb of
- * about 1 KB true size, which overflows the 208 KB default receive buffer
- * of a netlink socket. */
+/* SPD_BATCH_MAX acknowledgements arrive at once. Each is an skb of its own
+ * of about 1 KB true size (an estimate), so together they overflow the
+ * 208 KB default receive buffer of a netlink socket. */
 #define SPD_RCVBUF (4 * 1024 * 1024)
 #define SPD_SNDBUF (2 * SPD_SEND_SIZE)
 
@@ -121,7 +121,14 @@ static size_t plan_ops(const struct spd_set *old, const struct spd_set *want,
 		while (i < old->count || j < want->count) {
 			const struct spd_policy *o = i < old->count ? &old->items[i] : NULL;
 			const struct spd_policy *w = j < want->count ? &want->items[j] : NULL;
-			int c = !o ? 1 : !w ? -1 : spd_policy_key_cmp(o, w);
+			int c;
+
+			if (!o)
+				c = 1;
+			else if (!w)
+				c = -1;
+			else
+				c = spd_policy_key_cmp(o, w);
 
 			if (c > 0) {
 				if (pass == 0)

@@ -103,13 +103,13 @@ int spd_read(struct spd_handle *h, struct spd_set *out)
 }
 
 /*
- * The kernel hashes a policy only when its local prefix is at least
- * lbits and its remote prefix at least rbits (local is the source of an
- * outbound policy, the destination of an inbound or forward one); all
- * others sit on inexact lists that every insert and delete walks. Lower
- * thresholds to the shortest prefixes the set uses, but not below /24 or
- * /64: the hash keys only on the threshold's bits, so lower thresholds put
- * whole subnets of host policies into one chain.
+ * The kernel hashes a policy only when its local prefix is at least lbits
+ * and its remote prefix at least rbits. Local is the source of an outbound
+ * policy and the destination of an inbound or forward one. All other
+ * policies sit on inexact lists that every insert and delete walks. Lower
+ * the thresholds to the shortest prefixes the set uses, but not below /24
+ * or /64, because the hash keys only on the threshold's bits: lower
+ * thresholds would put whole subnets of host policies into one chain.
  */
 void spd_hthresh_choose(const struct spd_set *wanted, uint8_t local[2],
 			uint8_t remote[2])

@@ -196,8 +196,8 @@ static void tcp_port_filter(void **state)
 
 /*
  * Toggle one rule 40 times while 400 pings governed by another rule
- * flow; a block-all rule behind the permit would drop any ping that
- * found no permit policy.
+ * flow. A block-all rule behind the permit drops any ping that finds no
+ * permit policy.
  */
 static void change_without_loss(void **state)
 {
@@ -395,7 +395,7 @@ static void negotiate_installs_templates(void **state)
 }
 
 /* inpass: clear inbound traffic is accepted (optional inbound template),
- * the answer must go out secured and is dropped for want of an SA. */
+ * but the reply must go out secured and is dropped for want of an SA. */
 static void inpass_accepts_clear_inbound(void **state)
 {
 	struct spd_handle *h = *state;

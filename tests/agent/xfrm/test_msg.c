@@ -149,7 +149,7 @@ static void parse_round_trip(void **state)
 	assert_true(spd_policy_content_equal(&p, &back));
 	nlmsg_free(msg);
 
-	/* a marked policy belongs to whoever set the mark */
+	/* a marked policy belongs to the program that set the mark */
 	msg = spd_msg_policy(&p, false, 1);
 	assert_non_null(msg);
 	{

@@ -5,11 +5,13 @@
  *
  *   bench_xfrm [FILTERS [CYCLES]]     defaults: 10000 filters, 1000 cycles
  *
- * Prints, for FILTERS mirrored block filters (2 x FILTERS policies):
- * policies per second of `ip -batch`, of a minimal raw-netlink loader and
- * of spd_apply; the time to change one rule; resident memory after 10 and
- * after CYCLES reconcile+apply cycles; and the cost of deleting /24
- * policies with the default and with adjusted hash thresholds.
+ * For FILTERS mirrored block filters (2 x FILTERS policies) it prints:
+ *   - policies per second of `ip -batch`, of a minimal raw-netlink loader
+ *     and of spd_apply,
+ *   - the time to change one rule,
+ *   - resident memory after 10 and after CYCLES reconcile+apply cycles,
+ *   - the cost of deleting /24 policies with the default and with adjusted
+ *     hash thresholds.
  */
 #include "compile.h"
 #include "raw_loader.h"
@@ -82,8 +84,8 @@ static void die(const char *what)
 }
 
 /* Filter i: 192.0.2.1 + one of 512 documentation addresses, TCP to port
- * 1000 + i / 512, so no address pair carries more than 20 policies (ports
- * are not hashed, and long chains of one pair are a knee of their own). */
+ * 1000 + i / 512. The kernel does not hash ports, so all policies of one
+ * address pair share a chain, and this layout keeps each chain at 20. */
 static void bench_init(struct bench *b, size_t count)
 {
 	static struct qm_offer offer = { .has_esp = true };
