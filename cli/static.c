@@ -1,12 +1,379 @@
-/* Placeholder for the static-mode handler until its implementation lands. */
+/*
+ * Static mode: write, show and move stored policies, in the local store
+ * (-w reg) or in the directory (-w ds[:DOMAIN], -w reg:HOST).
+ *
+ * Long options (docs/directory.md describes them in full):
+ *   directory   --ldap-uri=URI --ldap-base=DN --bind-dn=DN
+ *               --password-file=FILE --sasl-external --starttls
+ *               --tls-cert=FILE --tls-key=FILE --tls-ca=FILE
+ *   assignment  --host=NAME --group=NAME (with -x / -y and -w ds)
+ *   hosts       --add-host=NAME [--to-group=GROUP]
+ *               --remove-host=NAME --from-group=GROUP  --add-group=NAME
+ *   local store --store-dir=DIR
+ *   show, move  --list --show-policy [--show-secrets] --export=FILE
+ *               --import=FILE
+ */
 #include "cli.h"
+#include "directory.h"
+#include "grammar.h"
+#include "policy_json.h"
+#include "store.h"
 
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+/* What the command line asks for besides writing the policy. */
+struct static_request {
+	const char *store_dir;
+	struct dir_options dir;
+	struct dir_assign_target assign;
+	const char *add_host;
+	const char *remove_host;
+	const char *to_group;
+	const char *from_group;
+	const char *add_group;
+	bool list;
+	bool show;
+	bool show_secrets;
+	const char *export_file;
+	const char *import_file;
+};
+
+static const char *value_take(struct cli_options *opts, const char *name,
+			      bool *missing)
+{
+	struct cli_option *o = cli_option_take(opts, name);
+
+	if (!o)
+		return NULL;
+	if (!o->value || !*o->value) {
+		fprintf(stderr, "ipseccmd: --%s needs a value: write --%s=VALUE\n",
+			name, name);
+		*missing = true;
+	}
+	return o->value;
+}
+
+static bool flag_take(struct cli_options *opts, const char *name)
+{
+	return cli_option_take(opts, name) != NULL;
+}
+
+/* Read every long option static mode knows; 0, or CLI_EXIT_USAGE. */
+static int request_read(struct cli_options *opts, struct static_request *r)
+{
+	bool missing = false;
+	const char *unused;
+
+	memset(r, 0, sizeof(*r));
+	r->store_dir = value_take(opts, "store-dir", &missing);
+	r->dir.uri = value_take(opts, "ldap-uri", &missing);
+	r->dir.base = value_take(opts, "ldap-base", &missing);
+	r->dir.bind_dn = value_take(opts, "bind-dn", &missing);
+	r->dir.password_file = value_take(opts, "password-file", &missing);
+	r->dir.sasl_external = flag_take(opts, "sasl-external");
+	r->dir.starttls = flag_take(opts, "starttls");
+	r->dir.tls_cert = value_take(opts, "tls-cert", &missing);
+	r->dir.tls_key = value_take(opts, "tls-key", &missing);
+	r->dir.tls_ca = value_take(opts, "tls-ca", &missing);
+	r->assign.host = value_take(opts, "host", &missing);
+	r->assign.group = value_take(opts, "group", &missing);
+	r->add_host = value_take(opts, "add-host", &missing);
+	r->remove_host = value_take(opts, "remove-host", &missing);
+	r->to_group = value_take(opts, "to-group", &missing);
+	r->from_group = value_take(opts, "from-group", &missing);
+	r->add_group = value_take(opts, "add-group", &missing);
+	r->list = flag_take(opts, "list");
+	r->show = flag_take(opts, "show-policy");
+	r->show_secrets = flag_take(opts, "show-secrets");
+	r->export_file = value_take(opts, "export", &missing);
+	r->import_file = value_take(opts, "import", &missing);
+	if (missing)
+		return CLI_EXIT_USAGE;
+	unused = cli_options_unused(opts);
+	if (unused) {
+		fprintf(stderr, "ipseccmd: unknown option '--%s' in static mode; see ipseccmd -w /?\n",
+			unused);
+		return CLI_EXIT_USAGE;
+	}
+	if (r->remove_host && !r->from_group) {
+		fputs("ipseccmd: --remove-host=NAME needs --from-group=GROUP\n",
+		      stderr);
+		return CLI_EXIT_USAGE;
+	}
+	if ((r->to_group && !r->add_host) || (r->from_group && !r->remove_host)) {
+		fputs("ipseccmd: --to-group goes with --add-host, --from-group with --remove-host\n",
+		      stderr);
+		return CLI_EXIT_USAGE;
+	}
+	return 0;
+}
+
+static bool is_local_store(const struct command *cmd)
+{
+	return cmd->target.store == STORE_REG && !cmd->target.location;
+}
+
+/* One line per rule that re-creates the policy, as ipseccmd commands. */
+static int policy_print(FILE *out, const struct command *cmd,
+			const struct policy_doc *doc, bool secrets,
+			bool assigned)
+{
+	struct command line = { 0 };
+	char *rules[1];
+	unsigned flags = secrets ? PRINT_SECRETS : 0;
+	char *text;
+
+	line.mode = MODE_STATIC;
+	line.target.store = cmd->target.store;
+	line.target.location = cmd->target.location;
+	line.target.policy = doc->name;
+	line.target.poll_minutes = doc->poll_minutes;
+	line.target.poll_given = true;
+	line.target.assign = assigned ? ASSIGN_SET : ASSIGN_KEEP;
+	if (doc->rule_count == 0) {
+		text = command_format(&line, flags);
+		if (!text)
+			return -1;
+		fprintf(out, "ipseccmd %s\n", text);
+		free(text);
+		return 0;
+	}
+	line.target.rules = rules;
+	line.target.rule_count = 1;
+	line.has_rule = true;
+	line.parts = ~0u;
+	for (size_t i = 0; i < doc->rule_count; i++) {
+		rules[0] = doc->rules[i].name;
+		line.rule = doc->rules[i].rule;	/* borrowed, not freed */
+		line.target.assign = assigned && i + 1 == doc->rule_count ?
+				     ASSIGN_SET : ASSIGN_KEEP;
+		text = command_format(&line, flags);
+		if (!text)
+			return -1;
+		fprintf(out, "ipseccmd %s\n", text);
+		free(text);
+	}
+	return 0;
+}
+
+/* Write a policy document as JSON to FILE ("-" is stdout), mode 0600
+ * because it holds preshared keys. */
+static int policy_export(const char *path, const struct policy_doc *doc)
+{
+	json_t *json = policy_doc_to_json(doc, PRINT_SECRETS);
+	FILE *f = NULL;
+	int ret = -1;
+
+	if (!json) {
+		fputs("ipseccmd: out of memory\n", stderr);
+		return -1;
+	}
+	if (strcmp(path, "-") == 0) {
+		f = stdout;
+	} else {
+		mode_t old = umask(077);
+
+		f = fopen(path, "w");
+		umask(old);
+	}
+	if (!f || json_dumpf(json, f, JSON_INDENT(2)) != 0 ||
+	    fputc('\n', f) == EOF || fflush(f) != 0) {
+		fprintf(stderr, "ipseccmd: cannot write '%s': %m\n", path);
+		goto out;
+	}
+	ret = 0;
+out:
+	if (f && f != stdout)
+		fclose(f);
+	json_decref(json);
+	return ret;
+}
+
+static int policy_import(const char *path, struct policy_doc *doc)
+{
+	json_error_t jerr;
+	json_t *json = json_load_file(path, JSON_REJECT_DUPLICATES, &jerr);
+	char err[256];
+	int ret = -1;
+
+	if (!json) {
+		fprintf(stderr, "ipseccmd: cannot read '%s': line %d: %s\n",
+			path, jerr.line, jerr.text);
+		return -1;
+	}
+	if (policy_doc_from_json(json, doc, err, sizeof(err)) != 0)
+		fprintf(stderr, "ipseccmd: invalid policy in '%s': %s\n", path,
+			err);
+	else
+		ret = 0;
+	json_decref(json);
+	return ret;
+}
+
+static int local_run(const struct command *cmd, const struct static_request *r)
+{
+	struct store *st = NULL;
+	struct policy_doc doc = { 0 };
+	const char **names;
+	const char *assigned;
+	size_t count;
+	char msg[512];
+	int ret = CLI_EXIT_FAILURE;
+
+	if (store_open(store_dir_choose(r->store_dir), &st, msg,
+		       sizeof(msg)) != 0) {
+		fprintf(stderr, "ipseccmd: %s\n", msg);
+		return CLI_EXIT_FAILURE;
+	}
+	if (r->list) {
+		if (store_list(st, &names, &count, &assigned) != 0)
+			goto fail;
+		for (size_t i = 0; i < count; i++)
+			printf("%s%s\n", names[i],
+			       assigned && strcmp(assigned, names[i]) == 0 ?
+			       "\t(assigned)" : "");
+	} else if (r->show || r->export_file) {
+		if (store_get(st, cmd->target.policy, &doc) != 0 ||
+		    store_list(st, &names, &count, &assigned) != 0)
+			goto fail;
+		if (r->show && policy_print(stdout, cmd, &doc, r->show_secrets,
+					    assigned && strcmp(assigned, doc.name) == 0) != 0)
+			goto out;
+		if (r->export_file && policy_export(r->export_file, &doc) != 0)
+			goto out;
+	} else if (r->import_file) {
+		if (policy_import(r->import_file, &doc) != 0)
+			goto out;
+		if (store_put(st, &doc) != 0 || store_commit(st) != 0)
+			goto fail;
+	} else {
+		if (store_apply(st, cmd) != 0 || store_commit(st) != 0)
+			goto fail;
+	}
+	ret = CLI_EXIT_OK;
+	goto out;
+fail:
+	fprintf(stderr, "ipseccmd: %s\n", store_message(st));
+out:
+	policy_doc_free(&doc);
+	store_close(st);
+	return ret;
+}
+
+static int hosts_run(struct dir_conn *conn, const struct static_request *r)
+{
+	int rc = DIR_OK;
+
+	if (r->add_group)
+		rc = dir_group_add(conn, r->add_group);
+	if (rc == DIR_OK && r->add_host)
+		rc = dir_host_add(conn, r->add_host);
+	if (rc == DIR_OK && r->add_host && r->to_group)
+		rc = dir_group_member(conn, r->add_host, r->to_group, true);
+	if (rc == DIR_OK && r->remove_host)
+		rc = dir_group_member(conn, r->remove_host, r->from_group, false);
+	return rc;
+}
+
+static int directory_show(struct dir_conn *conn, const struct command *cmd,
+			  const struct static_request *r, const char *host)
+{
+	struct policy_doc doc = { 0 };
+	char *dn = NULL;
+	int rc;
+
+	rc = dir_policy_dn(conn, host, cmd->target.policy, &dn);
+	if (rc == DIR_OK)
+		rc = dir_policy_fetch(conn, dn, &doc);
+	if (rc == DIR_OK && r->show &&
+	    policy_print(stdout, cmd, &doc, r->show_secrets, false) != 0)
+		rc = DIR_ERR_NOMEM;
+	if (rc == DIR_OK && r->export_file &&
+	    policy_export(r->export_file, &doc) != 0)
+		rc = -1;
+	policy_doc_free(&doc);
+	free(dn);
+	return rc;
+}
+
+static int directory_act(struct dir_conn *conn, const struct command *cmd,
+			 const struct static_request *r, const char *host)
+{
+	struct policy_doc doc = { 0 };
+	char **names = NULL;
+	size_t count = 0;
+	int rc;
+
+	if (r->add_host || r->remove_host || r->add_group)
+		return hosts_run(conn, r);
+	if (r->list) {
+		rc = dir_policy_list(conn, host, &names, &count);
+		for (size_t i = 0; rc == DIR_OK && i < count; i++)
+			printf("%s\n", names[i]);
+		dir_names_free(names, count);
+		return rc;
+	}
+	if (r->show || r->export_file)
+		return directory_show(conn, cmd, r, host);
+	if (r->import_file) {
+		if (policy_import(r->import_file, &doc) != 0)
+			return -1;
+		rc = dir_policy_store(conn, host, &doc);
+		policy_doc_free(&doc);
+		return rc;
+	}
+	return dir_static_apply(conn, cmd, &r->assign);
+}
+
+static int directory_run(const struct command *cmd, struct static_request *r)
+{
+	struct dir_conn *conn = NULL;
+	const char *host = NULL;
+	char msg[512];
+	int rc;
+
+	if (cmd->target.store == STORE_DS)
+		r->dir.domain = cmd->target.location;
+	else
+		host = cmd->target.location;
+	if ((r->assign.host || r->assign.group) && cmd->target.store != STORE_DS) {
+		fputs("ipseccmd: --host and --group assign directory policies; use them with -w ds\n",
+		      stderr);
+		return CLI_EXIT_USAGE;
+	}
+	rc = dir_connect(&r->dir, &conn, msg, sizeof(msg));
+	if (rc != DIR_OK) {
+		fprintf(stderr, "ipseccmd: %s\n", msg);
+		return CLI_EXIT_FAILURE;
+	}
+	rc = directory_act(conn, cmd, r, host);
+	if (rc > 0)
+		fprintf(stderr, "ipseccmd: %s\n", dir_message(conn));
+	dir_close(conn);
+	return rc == DIR_OK ? CLI_EXIT_OK : CLI_EXIT_FAILURE;
+}
 
 int cli_run_static(const struct command *cmd, const struct cli_options *opts)
 {
-	(void)cmd;
-	(void)opts;
-	fprintf(stderr, "ipseccmd: static mode (-w, stored policies) is not available in this build\n");
-	return CLI_EXIT_FAILURE;
+	struct static_request r;
+	int ret;
+
+	/* cli_option_take marks options as used; the list itself is ours
+	 * to mark for the duration of this call. */
+	ret = request_read((struct cli_options *)opts, &r);
+	if (ret != 0)
+		return ret;
+	if (is_local_store(cmd)) {
+		if (r.add_host || r.remove_host || r.add_group ||
+		    r.assign.host || r.assign.group) {
+			fputs("ipseccmd: hosts and groups live in the directory; use -w ds\n",
+			      stderr);
+			return CLI_EXIT_USAGE;
+		}
+		return local_run(cmd, &r);
+	}
+	return directory_run(cmd, &r);
 }
