@@ -87,7 +87,17 @@ static int words_prepare(struct parser *p, char *const argv[])
 		return parser_fail(p, GRAMMAR_ENOMEM);
 	for (int i = 0; i < p->argc; i++) {
 		bool failed = false;
-		char *copy = dash_normalize(argv[i], &failed);
+		char *copy;
+
+		/* Names, keys and DNs go to LDAP and JSON, which both need
+		 * UTF-8. The word itself is not shown: it may be a key. */
+		if (!utf8_valid(argv[i]))
+			return parser_fail(p, diag_add(p->diags,
+				GRAMMAR_BAD_NAME, i, 0,
+				"argument %d is not valid UTF-8: convert the "
+				"command line to UTF-8, for example with "
+				"iconv -f WINDOWS-1252 -t UTF-8", i + 1));
+		copy = dash_normalize(argv[i], &failed);
 
 		if (failed)
 			return parser_fail(p, GRAMMAR_ENOMEM);

@@ -22,6 +22,11 @@ static int pieces_each(struct parser *p, int i, piece_fn fn)
 	const char *w = p->words[i];
 	int ret = 0;
 
+	if (w[strspn(w, " \t")] == '\0')
+		return parser_fail(p, diag_add(p->diags,
+			GRAMMAR_MISSING_VALUE, i, 0,
+			"empty value after '%s': write a value or remove the "
+			"empty quotes", i > 0 ? p->words[i - 1] : ""));
 	while (*w) {
 		size_t n = strcspn(w, " \t");
 		char *piece;

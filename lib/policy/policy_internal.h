@@ -53,6 +53,9 @@ bool number_parse(const char *text, size_t len, uint32_t min, uint32_t max,
 
 char *text_dup(const char *text, size_t len);
 
+/* Whether text is well-formed UTF-8 (no overlong forms or surrogates). */
+bool utf8_valid(const char *text);
+
 /* Protocol names: IANA keyword to number, and back (NULL if unnamed). */
 int proto_lookup(const char *name, size_t len);
 const char *proto_name(int number);

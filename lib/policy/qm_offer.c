@@ -310,7 +310,7 @@ static int offer_warn_weak(const struct qm_offer *o, int argi,
 int qm_offer_parse(const char *text, int argi, struct qm_offer *out,
 		   struct diag_list *diags)
 {
-	size_t len = strlen(text), pos = 0, n;
+	size_t len = strlen(text), pos = 0, n = 0;
 	bool seen_rekey = false, seen_pfs = false;
 	int ret;
 

@@ -382,6 +382,15 @@ static const struct invalid_line invalid_lines[] = {
 	{ "-w reg -p x y", GRAMMAR_UNKNOWN_OPTION, "'y'" },
 	{ "- f 0+*", GRAMMAR_UNKNOWN_OPTION, "'-'" },
 	{ "-w reg -r r -f 0+*", GRAMMAR_MISSING_OPTION, "-p" },
+	/* Found by the fuzzer: an empty word gave a rule with no filters. */
+	{ "-f \"\"", GRAMMAR_MISSING_VALUE, "empty value" },
+	{ "-f 0+* -n \" \"", GRAMMAR_MISSING_VALUE, "empty value" },
+	{ "-f 0+* -1s \"\"", GRAMMAR_MISSING_VALUE, "empty value" },
+	{ "-f 0+* -a \"\"", GRAMMAR_BAD_AUTH, "''" },
+	{ "-f 0+* -t \"\"", GRAMMAR_BAD_ADDRESS, "missing address" },
+	{ "-w reg -p \"\"", GRAMMAR_BAD_NAME, "empty policy name" },
+	{ "-w reg -p x -r \"\"", GRAMMAR_BAD_NAME, "empty rule name" },
+	{ "-w \"\" -p x", GRAMMAR_BAD_STORE, "''" },
 };
 
 static void lines_accept(const struct line_case *cases, size_t n)
@@ -774,6 +783,30 @@ static void secret_not_in_errors(void **state)
 	diag_list_free(&diags);
 }
 
+static void invalid_utf8_rejected(void **state)
+{
+	/* Found by the fuzzer: a Latin-1 rule name made JSON output fail. */
+	char *argv[] = { "-w", "reg", "-p", "x", "-r", "Regla b\xe1sica",
+			 NULL };
+	char *overlong[] = { "-w", "reg", "-p", "\xc0\xaf", NULL };
+	char *good[] = { "-w", "reg", "-p", "Regla b\xc3\xa1sica", NULL };
+	struct diag_list diags = { 0 };
+	struct command cmd;
+
+	(void)state;
+	assert_int_equal(grammar_parse(6, argv, &cmd, &diags),
+			 GRAMMAR_BAD_NAME);
+	assert_non_null(strstr(diag_first_error(&diags), "argument 6"));
+	diag_list_free(&diags);
+	assert_int_equal(grammar_parse(4, overlong, &cmd, &diags),
+			 GRAMMAR_BAD_NAME);
+	diag_list_free(&diags);
+	assert_int_equal(grammar_parse(4, good, &cmd, &diags), 0);
+	assert_string_equal(cmd.target.policy, "Regla b\xc3\xa1sica");
+	command_free(&cmd);
+	diag_list_free(&diags);
+}
+
 static void diag_location_given(void **state)
 {
 	char *argv[] = { "-f", "0+*", "0+300.1.1.1", NULL };
@@ -799,6 +832,7 @@ int main(void)
 		cmocka_unit_test(weak_defaults_quiet),
 		cmocka_unit_test(secret_not_in_errors),
 		cmocka_unit_test(diag_location_given),
+		cmocka_unit_test(invalid_utf8_rejected),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
