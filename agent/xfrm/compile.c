@@ -437,6 +437,43 @@ static int add_exemption(struct candidate_list *out,
 	return ret;
 }
 
+struct named_reqid {
+	uint32_t reqid;
+	const char *name;
+};
+
+static int named_reqid_cmp(const void *a, const void *b)
+{
+	const struct named_reqid *x = a, *y = b;
+
+	if (x->reqid != y->reqid)
+		return x->reqid < y->reqid ? -1 : 1;
+	return strcmp(x->name, y->name);
+}
+
+/* Count rules whose distinct names share a reqid. With 28 bits of hash,
+ * a pair collides with probability 1 in 268 million, so this stays 0 in
+ * practice, but the daemon should report it when it is not. */
+static int count_reqid_collisions(const struct spd_rule_ref *rules,
+				  size_t count, size_t *collisions)
+{
+	struct named_reqid *all = calloc(count ? count : 1, sizeof(*all));
+
+	if (!all)
+		return -ENOMEM;
+	for (size_t i = 0; i < count; i++) {
+		all[i].name = rules[i].name ? rules[i].name : "";
+		all[i].reqid = spd_rule_reqid(all[i].name);
+	}
+	qsort(all, count, sizeof(*all), named_reqid_cmp);
+	for (size_t i = 1; i < count; i++)
+		if (all[i].reqid == all[i - 1].reqid &&
+		    strcmp(all[i].name, all[i - 1].name))
+			(*collisions)++;
+	free(all);
+	return 0;
+}
+
 /* Key order, then the winner first: higher rank, then the earlier rule. */
 static int candidate_cmp(const void *a, const void *b)
 {
@@ -500,6 +537,9 @@ int spd_compile(const struct spd_rule_ref *rules, size_t rule_count,
 	}
 	for (size_t i = 0; i < exemption_count && !ret; i++)
 		ret = add_exemption(&list, &exemptions[i]);
+	if (!ret)
+		ret = count_reqid_collisions(rules, rule_count,
+					     &notes->reqid_collisions);
 	if (!ret)
 		ret = merge_candidates(&list, out, notes);
 

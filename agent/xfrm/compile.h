@@ -59,6 +59,9 @@ struct spd_compile_notes {
 	size_t merged;		/* policies dropped because a rule of higher
 				 * precedence has the same selector */
 	size_t no_interface;	/* -lan or -dialup rules with no such link */
+	size_t reqid_collisions; /* rules whose different names hash to
+				  * the reqid of an earlier rule: charon
+				  * cannot tell their SAs apart */
 	size_t inbound_unrestricted; /* inbound and forward policies of -lan
 				      * and -dialup rules: not installed,
 				      * because an inbound selector cannot

@@ -232,14 +232,16 @@ static bool attr_nonzero(const struct nlattr *attr)
 int spd_msg_parse_policy(struct nlmsghdr *nlh, struct spd_policy *p)
 {
 	struct nlattr *tb[XFRMA_MAX + 1];
-	const struct xfrm_userpolicy_info *info;
+	struct xfrm_userpolicy_info copy;
+	const struct xfrm_userpolicy_info *info = &copy;
 
 	if (nlh->nlmsg_type != XFRM_MSG_NEWPOLICY ||
 	    !nlmsg_valid_hdr(nlh, sizeof(*info)))
 		return -EINVAL;
 	if (nlmsg_parse(nlh, sizeof(*info), tb, XFRMA_MAX, NULL) < 0)
 		return -EINVAL;
-	info = nlmsg_data(nlh);
+	/* Netlink aligns to 4 bytes, the 64-bit lifetime fields need 8. */
+	memcpy(&copy, nlmsg_data(nlh), sizeof(copy));
 
 	memset(p, 0, sizeof(*p));
 	if (info->sel.family != AF_INET && info->sel.family != AF_INET6)

@@ -366,6 +366,30 @@ static void reqid_stable_and_banded(void **state)
 	assert_true(spd_rule_reqid("x") <= 0x1fffffffu);
 }
 
+static void reqid_collision_counted(void **state)
+{
+	struct filter_spec f = test_filter(test_me(), test_any(), true,
+					   FILTER_NEGOTIATE);
+	struct rule_spec r = test_rule(&f, 1, ACTION_NEGOTIATE, false);
+	/* two names whose FNV-1a hashes agree in the low 28 bits */
+	struct spd_rule_ref refs[3] = {
+		{ "rule-18164", &r }, { "rule-59000", &r }, { "rule-18164", &r },
+	};
+	struct spd_compile_notes notes;
+	struct spd_set set = { 0 };
+
+	(void)state;
+	assert_int_equal(spd_rule_reqid("rule-18164"), 0x12b21734);
+	assert_int_equal(spd_rule_reqid("rule-59000"), 0x12b21734);
+	assert_int_equal(spd_compile(refs, 3, &host, NULL, 0, &set, &notes), 0);
+	assert_int_equal(notes.reqid_collisions, 1);
+	spd_set_clear(&set);
+
+	assert_int_equal(spd_compile(refs, 1, &host, NULL, 0, &set, &notes), 0);
+	assert_int_equal(notes.reqid_collisions, 0);
+	spd_set_clear(&set);
+}
+
 static void hthresh_from_prefixes(void **state)
 {
 	struct filter_spec f[2] = {
@@ -405,6 +429,7 @@ int main(void)
 		cmocka_unit_test(dialup_rule_without_link),
 		cmocka_unit_test(exemption_beats_block),
 		cmocka_unit_test(reqid_stable_and_banded),
+		cmocka_unit_test(reqid_collision_counted),
 		cmocka_unit_test(hthresh_from_prefixes),
 	};
 
