@@ -21,7 +21,7 @@ struct candidate_list {
 	size_t capacity;
 };
 
-/* The resolved -t endpoint of a rule; local when it is this host's address. */
+/* The resolved -t endpoint of a rule, local when it is this host's address. */
 struct tunnel_end {
 	bool present;
 	bool local;
@@ -336,9 +336,9 @@ out:
 	spd_net_list_free(&nets);
 }
 
-/* Interfaces a rule applies on: every one (ifindex 0), or the LAN or
- * dial-up links by index. */
-static int select_interfaces(struct rule_ctx *ctx, int *buffer, size_t size)
+/* Select the interfaces a rule applies on: every one (ifindex 0), or the
+ * LAN or dial-up links by index. */
+static void select_interfaces(struct rule_ctx *ctx, int *buffer, size_t size)
 {
 	enum conn_type conn = ctx->ref->rule->conn;
 
@@ -346,7 +346,7 @@ static int select_interfaces(struct rule_ctx *ctx, int *buffer, size_t size)
 	ctx->ifindex_count = 0;
 	if (conn == CONN_ALL) {
 		buffer[ctx->ifindex_count++] = 0;
-		return 0;
+		return;
 	}
 	for (size_t i = 0; i < ctx->host->iface_count && i < size; i++) {
 		const struct spd_iface *iface = &ctx->host->ifaces[i];
@@ -354,7 +354,6 @@ static int select_interfaces(struct rule_ctx *ctx, int *buffer, size_t size)
 		if (iface->dialup == (conn == CONN_DIALUP))
 			buffer[ctx->ifindex_count++] = iface->ifindex;
 	}
-	return 0;
 }
 
 static int compile_rule(struct rule_ctx *ctx)
