@@ -48,7 +48,7 @@ static const struct spd_policy *find_dir(const struct spd_set *set,
 	return NULL;
 }
 
-/* S02: *+0:150:TCP -n BLOCK blocks TCP to local port 150 both ways. */
+/* *+0:150:TCP -n BLOCK blocks TCP to local port 150 both ways. */
 static void mirrored_block_to_me(void **state)
 {
 	char *argv[] = { "-w", "REG", "-p", "tcptun_fs_server", "-r",
@@ -74,7 +74,7 @@ static void mirrored_block_to_me(void **state)
 	spd_set_clear(&set);
 }
 
-/* S13: two permits for web ports win over a block of everything. */
+/* Two permits for web ports win over a block of everything. */
 static void permits_beat_block_all(void **state)
 {
 	char *argv[] = { "\\\\192.0.2.18", "-f", "(0:80+*::TCP)",
@@ -102,7 +102,7 @@ static void permits_beat_block_all(void **state)
 	spd_set_clear(&set);
 }
 
-/* S20: all wildcards block every IPv4 and IPv6 packet both ways. */
+/* All wildcards block every IPv4 and IPv6 packet both ways. */
 static void wildcards_block_everything(void **state)
 {
 	char *argv[] = { "-w", "REG", "-p", "Firewall", "-r", "Block All",
@@ -121,7 +121,7 @@ static void wildcards_block_everything(void **state)
 	spd_set_clear(&set);
 }
 
-/* S25: a DNS name resolves at apply time; the filter is inbound. */
+/* A DNS name resolves at apply time, and the filter is inbound. */
 static void dns_name_blocked_inbound(void **state)
 {
 	char *argv[] = { "-f", "[host1=0]" };
@@ -138,7 +138,7 @@ static void dns_name_blocked_inbound(void **state)
 	spd_set_clear(&set);
 }
 
-/* S28: the outbound half of a Windows tunnel pair, on the LAN only. */
+/* The outbound half of a Windows tunnel pair, on the LAN only. */
 static void tunnel_out_on_lan(void **state)
 {
 	char *argv[] = { "-w", "REG", "-p", "VPNDialer", "-r",
@@ -165,9 +165,9 @@ static void tunnel_out_on_lan(void **state)
 	spd_set_clear(&set);
 }
 
-/* S29: the inbound half names this host as endpoint and is -dialup.
- * An inbound selector cannot name the receiving link, so nothing is
- * installed and the daemon is told why. */
+/* The inbound half names this host as endpoint and is -dialup. An
+ * inbound selector cannot name the receiving link, so nothing is
+ * installed and notes.inbound_unrestricted counts the skipped policies. */
 static void tunnel_in_on_dialup(void **state)
 {
 	char *argv[] = { "-w", "REG", "-p", "VPNDialer", "-r",
