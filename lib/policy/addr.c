@@ -151,7 +151,7 @@ static bool has_host_bits(const struct addr_spec *a)
 }
 
 static int ipv4_mask_parse(const char *text, size_t len, int argi,
-			   const char *what, int *prefix,
+			   const char *context, int *prefix,
 			   struct diag_list *diags)
 {
 	char buf[INET_ADDRSTRLEN];
@@ -164,7 +164,7 @@ static int ipv4_mask_parse(const char *text, size_t len, int argi,
 					"invalid mask '%.*s' in %s: write a "
 					"prefix length from 0 to 32 or a "
 					"dotted mask such as 255.255.255.0",
-					(int)len, text, what);
+					(int)len, text, context);
 		*prefix = (int)v;
 		return 0;
 	}
@@ -173,18 +173,18 @@ static int ipv4_mask_parse(const char *text, size_t len, int argi,
 		return diag_add(diags, GRAMMAR_BAD_MASK, argi, 0,
 				"invalid mask '%.*s' in %s: write a dotted "
 				"mask such as 255.255.255.0", (int)len, text,
-				what);
+				context);
 	*prefix = mask_to_prefix(mask);
 	if (*prefix < 0)
 		return diag_add(diags, GRAMMAR_BAD_MASK, argi, 0,
 				"non-contiguous mask '%.*s' in %s: write a "
 				"mask whose one bits come first, such as "
-				"255.255.255.0", (int)len, text, what);
+				"255.255.255.0", (int)len, text, context);
 	return 0;
 }
 
 static int addr_parse_braced(const char *text, size_t len, const char *mask,
-			     size_t mask_len, int argi, const char *what,
+			     size_t mask_len, int argi, const char *context,
 			     struct addr_spec *out, struct diag_list *diags)
 {
 	char buf[INET6_ADDRSTRLEN + 1];
@@ -195,11 +195,11 @@ static int addr_parse_braced(const char *text, size_t len, const char *mask,
 			return diag_add(diags, GRAMMAR_BAD_ADDRESS, argi, 0,
 					"invalid interface GUID '%.*s' in %s: "
 					"write {12345678-1234-1234-1234-"
-					"123456789ABC}", (int)len, text, what);
+					"123456789ABC}", (int)len, text, context);
 		if (mask)
 			return diag_add(diags, GRAMMAR_BAD_MASK, argi, 0,
 					"mask on interface GUID '%.*s' in %s: "
-					"remove '/%.*s'", (int)len, text, what,
+					"remove '/%.*s'", (int)len, text, context,
 					(int)mask_len, mask);
 		out->kind = ADDR_GUID;
 		out->name = text_dup(text, len);
@@ -224,7 +224,7 @@ static int addr_parse_braced(const char *text, size_t len, const char *mask,
 			return diag_add(diags, GRAMMAR_BAD_MASK, argi, 0,
 					"invalid IPv6 prefix length '%.*s' in "
 					"%s: write a number from 0 to 128",
-					(int)mask_len, mask, what);
+					(int)mask_len, mask, context);
 		out->prefix = (uint8_t)v;
 	}
 	return 0;
@@ -232,11 +232,11 @@ bad:
 	return diag_add(diags, GRAMMAR_BAD_ADDRESS, argi, 0,
 			"invalid IPv6 address '%.*s' in %s: write it inside "
 			"braces, such as {2001:db8::1} or {2001:db8::}/32",
-			(int)len, text, what);
+			(int)len, text, context);
 }
 
 static int addr_parse_ipv4(const char *text, size_t len, const char *mask,
-			   size_t mask_len, int argi, const char *what,
+			   size_t mask_len, int argi, const char *context,
 			   struct addr_spec *out, struct diag_list *diags)
 {
 	char buf[INET_ADDRSTRLEN];
@@ -250,13 +250,13 @@ static int addr_parse_ipv4(const char *text, size_t len, const char *mask,
 			return diag_add(diags, GRAMMAR_BAD_ADDRESS, argi, 0,
 					"invalid address '%.*s' in %s: '*' may "
 					"replace only trailing octets, such as "
-					"10.92.*.*", (int)len, text, what);
+					"10.92.*.*", (int)len, text, context);
 		if (mask)
 			return diag_add(diags, GRAMMAR_BAD_MASK, argi, 0,
 					"mask on wildcard address '%.*s' in "
 					"%s: write either 10.92.*.* or "
 					"10.92.0.0/255.255.0.0", (int)len,
-					text, what);
+					text, context);
 		out->prefix = (uint8_t)prefix;
 		return 0;
 	}
@@ -267,9 +267,9 @@ static int addr_parse_ipv4(const char *text, size_t len, const char *mask,
 		return diag_add(diags, GRAMMAR_BAD_ADDRESS, argi, 0,
 				"invalid IPv4 address '%.*s' in %s: write "
 				"four numbers from 0 to 255, such as "
-				"192.0.2.10", (int)len, text, what);
+				"192.0.2.10", (int)len, text, context);
 	if (mask) {
-		ret = ipv4_mask_parse(mask, mask_len, argi, what, &prefix,
+		ret = ipv4_mask_parse(mask, mask_len, argi, context, &prefix,
 				      diags);
 		if (ret)
 			return ret;
@@ -290,7 +290,7 @@ static bool looks_like_ipv4(const char *text, size_t len)
 }
 
 int addr_parse(const char *text, size_t len, bool allow_mask, int argi,
-	       const char *what, struct addr_spec *out,
+	       const char *context, struct addr_spec *out,
 	       struct diag_list *diags)
 {
 	const char *slash, *mask = NULL;
@@ -316,18 +316,18 @@ int addr_parse(const char *text, size_t len, bool allow_mask, int argi,
 			return diag_add(diags, GRAMMAR_BAD_MASK, argi, 0,
 					"mask '/%.*s' on %s: write a single "
 					"address without a mask", (int)mask_len,
-					mask, what);
+					mask, context);
 	}
 	if (addr_len == 0)
 		return diag_add(diags, GRAMMAR_BAD_ADDRESS, argi, 0,
 				"missing address in %s: write 0 (this host), "
-				"* (any), an IP address or a DNS name", what);
+				"* (any), an IP address or a DNS name", context);
 
 	if (addr_len == 1 && text[0] == '*') {
 		if (mask)
 			return diag_add(diags, GRAMMAR_BAD_MASK, argi, 0,
 					"mask on '*' in %s: '*' already means "
-					"any address, remove '/%.*s'", what,
+					"any address, remove '/%.*s'", context,
 					(int)mask_len, mask);
 		return 0;
 	}
@@ -335,7 +335,7 @@ int addr_parse(const char *text, size_t len, bool allow_mask, int argi,
 		int prefix = 32;
 
 		if (mask) {
-			ret = ipv4_mask_parse(mask, mask_len, argi, what,
+			ret = ipv4_mask_parse(mask, mask_len, argi, context,
 					      &prefix, diags);
 			if (ret)
 				return ret;
@@ -345,7 +345,7 @@ int addr_parse(const char *text, size_t len, bool allow_mask, int argi,
 						"'0' means this host's "
 						"addresses, write 0 alone or "
 						"0.0.0.0/%d for a network",
-						(int)mask_len, mask, what,
+						(int)mask_len, mask, context,
 						prefix);
 		}
 		out->kind = ADDR_ME;
@@ -353,27 +353,27 @@ int addr_parse(const char *text, size_t len, bool allow_mask, int argi,
 	}
 	if (text[0] == '{')
 		return addr_parse_braced(text, addr_len, mask, mask_len, argi,
-					 what, out, diags);
+					 context, out, diags);
 	if (looks_like_ipv4(text, addr_len))
 		return addr_parse_ipv4(text, addr_len, mask, mask_len, argi,
-				       what, out, diags);
+				       context, out, diags);
 	if (!dns_name_valid(text, addr_len))
 		return diag_add(diags, GRAMMAR_BAD_ADDRESS, argi, 0,
 				"invalid address '%.*s' in %s: write 0 (this "
 				"host), * (any), an IPv4 address, an IPv6 "
 				"address in braces, a GUID in braces or a DNS "
-				"name", (int)addr_len, text, what);
+				"name", (int)addr_len, text, context);
 	if (mask)
 		return diag_add(diags, GRAMMAR_BAD_MASK, argi, 0,
 				"mask on DNS name '%.*s' in %s: remove "
-				"'/%.*s'", (int)addr_len, text, what,
+				"'/%.*s'", (int)addr_len, text, context,
 				(int)mask_len, mask);
 	out->kind = ADDR_DNS;
 	out->name = text_dup(text, addr_len);
 	return out->name ? 0 : GRAMMAR_ENOMEM;
 }
 
-int addr_normalize(struct addr_spec *a, int argi, const char *what,
+int addr_normalize(struct addr_spec *a, int argi, const char *context,
 		   struct diag_list *diags)
 {
 	struct strbuf sb = { 0 };
@@ -389,7 +389,7 @@ int addr_normalize(struct addr_spec *a, int argi, const char *what,
 		return GRAMMAR_ENOMEM;
 	ret = diag_warn(diags, argi, 0,
 			"address in %s has host bits set beyond its mask: "
-			"using the network %s", what, text);
+			"using the network %s", context, text);
 	free(text);
 	return ret;
 }

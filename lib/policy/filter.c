@@ -42,7 +42,7 @@ static size_t side_split(const char *text, size_t len, const char **starts,
 }
 
 static int port_parse(const char *text, size_t len, int argi,
-		      const char *what, uint16_t *out,
+		      const char *context, uint16_t *out,
 		      struct diag_list *diags)
 {
 	uint32_t v;
@@ -54,13 +54,13 @@ static int port_parse(const char *text, size_t len, int argi,
 		return diag_add(diags, GRAMMAR_BAD_PORT, argi, 0,
 				"invalid port '%.*s' in %s: write a number "
 				"from 1 to 65535, or '*' or nothing for all "
-				"ports", (int)len, text, what);
+				"ports", (int)len, text, context);
 	*out = (uint16_t)v;
 	return 0;
 }
 
 static int proto_parse(const char *text, size_t len, int argi,
-		       const char *what, int *out, struct diag_list *diags)
+		       const char *context, int *out, struct diag_list *diags)
 {
 	uint32_t v;
 	int number;
@@ -80,13 +80,13 @@ static int proto_parse(const char *text, size_t len, int argi,
 				"unknown protocol '%.*s' in %s: write TCP, "
 				"UDP, ICMP, RAW, another IANA protocol name or "
 				"a number from 0 to 255", (int)len, text,
-				what);
+				context);
 	*out = number;
 	return 0;
 }
 
 static int side_parse(const char *text, size_t len, bool is_source,
-		      int argi, const char *what, struct side *out,
+		      int argi, const char *context, struct side *out,
 		      struct diag_list *diags)
 {
 	const char *starts[SIDE_FIELDS];
@@ -100,23 +100,23 @@ static int side_parse(const char *text, size_t len, bool is_source,
 		return diag_add(diags, GRAMMAR_BAD_FILTER, argi, 0,
 				"invalid %s: the %s '%.*s' has %zu ':' "
 				"fields, write Address[/Mask][:Port][:Protocol]",
-				what, is_source ? "source" : "destination",
+				context, is_source ? "source" : "destination",
 				(int)len, text, n);
-	ret = addr_parse(starts[0], lens[0], true, argi, what, out->addr,
+	ret = addr_parse(starts[0], lens[0], true, argi, context, out->addr,
 			 diags);
 	if (ret)
 		return ret;
-	ret = addr_normalize(out->addr, argi, what, diags);
+	ret = addr_normalize(out->addr, argi, context, diags);
 	if (ret)
 		return ret;
 	if (n >= 2) {
-		ret = port_parse(starts[1], lens[1], argi, what, &out->port,
+		ret = port_parse(starts[1], lens[1], argi, context, &out->port,
 				 diags);
 		if (ret)
 			return ret;
 	}
 	if (n >= 3)
-		return proto_parse(starts[2], lens[2], argi, what,
+		return proto_parse(starts[2], lens[2], argi, context,
 				   &out->protocol, diags);
 	return 0;
 }
@@ -175,7 +175,7 @@ static int filter_check_ports(const char *text, int argi,
 }
 
 static int filter_parse_sides(const char *text, const char *body,
-			      size_t blen, int argi, const char *what,
+			      size_t blen, int argi, const char *context,
 			      struct filter_spec *out,
 			      struct diag_list *diags)
 {
@@ -198,11 +198,11 @@ static int filter_parse_sides(const char *text, const char *body,
 				"'0+192.0.2.1 0+192.0.2.2'", text);
 	out->mirrored = body[sep] == '+';
 
-	ret = side_parse(body, (size_t)sep, true, argi, what, &src, diags);
+	ret = side_parse(body, (size_t)sep, true, argi, context, &src, diags);
 	if (ret)
 		return ret;
 	ret = side_parse(body + sep + 1, blen - (size_t)sep - 1, false, argi,
-			 what, &dst, diags);
+			 context, &dst, diags);
 	if (ret)
 		return ret;
 
@@ -233,7 +233,7 @@ int filter_parse(const char *text, int argi, struct filter_spec *out,
 	size_t len = strlen(text);
 	const char *body = text;
 	size_t blen = len;
-	char *what = NULL;
+	char *context = NULL;
 	int ret;
 
 	memset(out, 0, sizeof(*out));
@@ -272,14 +272,14 @@ int filter_parse(const char *text, int argi, struct filter_spec *out,
 		goto out;
 	}
 
-	if (asprintf(&what, "filter '%s'", text) < 0) {
-		what = NULL;
+	if (asprintf(&context, "filter '%s'", text) < 0) {
+		context = NULL;
 		ret = GRAMMAR_ENOMEM;
 		goto out;
 	}
-	ret = filter_parse_sides(text, body, blen, argi, what, out, diags);
+	ret = filter_parse_sides(text, body, blen, argi, context, out, diags);
 out:
-	free(what);
+	free(context);
 	if (ret)
 		filter_free(out);
 	return ret;

@@ -1,7 +1,7 @@
 /*
- * grammar_parse: argv to struct command. Words are read left to right;
- * options are case-insensitive, and options written with an en dash or em
- * dash (from word processors) are read as '-' with a warning.
+ * grammar_parse: argv to struct command. Words are read left to right and
+ * options are case-insensitive. Options written with an en dash or em dash
+ * (from word processors) are read as '-' with a warning.
  */
 #include "parse_internal.h"
 

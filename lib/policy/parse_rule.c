@@ -209,12 +209,12 @@ static int tunnel_value(struct parser *p, int i)
 {
 	struct rule_spec *r = &p->cmd->rule;
 	const char *w = p->words[i];
-	char *what = NULL;
+	char *context = NULL;
 	int ret;
 
-	if (asprintf(&what, "tunnel endpoint '%s'", w) < 0)
+	if (asprintf(&context, "tunnel endpoint '%s'", w) < 0)
 		return parser_fail(p, GRAMMAR_ENOMEM);
-	ret = addr_parse(w, strlen(w), false, i, what, &r->tunnel, p->diags);
+	ret = addr_parse(w, strlen(w), false, i, context, &r->tunnel, p->diags);
 	if (ret == 0 && r->tunnel.kind != ADDR_IP &&
 	    r->tunnel.kind != ADDR_DNS) {
 		addr_free(&r->tunnel);
@@ -222,9 +222,9 @@ static int tunnel_value(struct parser *p, int i)
 		ret = diag_add(p->diags, GRAMMAR_BAD_ADDRESS, i, 0,
 			       "invalid %s: write the IP address or DNS name "
 			       "of the far tunnel end, such as 203.0.113.1",
-			       what);
+			       context);
 	}
-	free(what);
+	free(context);
 	if (ret)
 		return parser_fail(p, ret);
 	r->has_tunnel = true;

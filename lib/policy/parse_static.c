@@ -194,6 +194,11 @@ int parse_static_finish(struct parser *p)
 			"static-mode option '%s' needs a store: add -w reg "
 			"(local store) or -w ds (directory)", name));
 	}
+	if (cmd->computer)
+		return parser_fail(p, diag_add(p->diags, GRAMMAR_CONFLICT, 0, 0,
+			"'\\\\%s' applies to dynamic and query mode: for a "
+			"stored policy on that host write -w reg:%s",
+			cmd->computer, cmd->computer));
 	if (seen[OPT_P] < 0)
 		return static_error(p, GRAMMAR_MISSING_OPTION, seen[OPT_W],
 				    "missing policy name: add -p \"Policy "

@@ -20,7 +20,7 @@ int diag_warn(struct diag_list *diags, int argi, int offset,
 	      const char *fmt, ...) __attribute__((format(printf, 4, 5)));
 
 /*
- * Make room for one more element in an array that holds `count` elements
+ * Make room for one more element in an array of `count` elements
  * of `size` bytes. Capacity doubles whenever count reaches a power of two,
  * so n appends cost O(n) without storing the capacity. Returns 0 or -1.
  */
@@ -74,16 +74,16 @@ bool dh_group_supported(int group);
 bool dh_group_is_weak(int group);
 
 /*
- * Parse one address, optionally with a mask, from text[0..len). `what`
- * names the context for messages ("filter '0+*'"). allow_mask false
+ * Parse one address, optionally with a mask, from text[0..len). `context`
+ * is the phrase messages use for the word ("filter '0+*'"). allow_mask false
  * rejects any mask (tunnel endpoints).
  */
 int addr_parse(const char *text, size_t len, bool allow_mask, int argi,
-	       const char *what, struct addr_spec *out,
+	       const char *context, struct addr_spec *out,
 	       struct diag_list *diags);
 /* Zero host bits beyond the prefix, with a warning that shows the network
  * actually used. */
-int addr_normalize(struct addr_spec *a, int argi, const char *what,
+int addr_normalize(struct addr_spec *a, int argi, const char *context,
 		   struct diag_list *diags);
 void addr_format(struct strbuf *sb, const struct addr_spec *a);
 bool addr_equal(const struct addr_spec *a, const struct addr_spec *b);

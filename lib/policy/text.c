@@ -12,8 +12,8 @@ int array_reserve(void **items, size_t count, size_t size)
 	size_t cap;
 	void *grown;
 
-	/* The array holds exactly `count` slots only when count is 0 or a
-	 * power of two; otherwise room is left from the last doubling. */
+	/* The array has exactly `count` slots only when count is 0 or a
+	 * power of two. Otherwise room is left from the last doubling. */
 	if (count != 0 && (count & (count - 1)) != 0)
 		return 0;
 	cap = count ? count * 2 : 1;

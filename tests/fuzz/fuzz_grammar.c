@@ -2,7 +2,7 @@
  * libFuzzer target for grammar_parse and filter_parse. The input is split
  * at newlines into argv words. Every accepted command must print to a
  * line that parses back to an equal command, and its rule must survive a
- * JSON round trip; any difference aborts.
+ * JSON round trip. Any difference aborts.
  */
 #include "grammar.h"
 #include "policy_json.h"

@@ -382,6 +382,7 @@ static const struct invalid_line invalid_lines[] = {
 	{ "-w reg -p x y", GRAMMAR_UNKNOWN_OPTION, "'y'" },
 	{ "- f 0+*", GRAMMAR_UNKNOWN_OPTION, "'-'" },
 	{ "-w reg -r r -f 0+*", GRAMMAR_MISSING_OPTION, "-p" },
+	{ "\\\\host -w reg -p x", GRAMMAR_CONFLICT, "-w reg:host" },
 	/* Found by the fuzzer: an empty word gave a rule with no filters. */
 	{ "-f \"\"", GRAMMAR_MISSING_VALUE, "empty value" },
 	{ "-f 0+* -n \" \"", GRAMMAR_MISSING_VALUE, "empty value" },

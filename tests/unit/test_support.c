@@ -112,7 +112,7 @@ size_t diag_warning_count(const struct diag_list *diags)
 }
 
 static void roundtrip_one(const struct command *cmd, unsigned flags,
-			  const char *what)
+			  const char *label)
 {
 	struct diag_list diags = { 0 };
 	struct command back;
@@ -125,14 +125,14 @@ static void roundtrip_one(const struct command *cmd, unsigned flags,
 	words_split_shell(&w, line);
 	ret = grammar_parse(w.argc, w.argv, &back, &diags);
 	if (ret != 0)
-		fail_msg("%s: canonical line '%s' does not parse: %s", what,
+		fail_msg("%s: canonical line '%s' does not parse: %s", label,
 			 line, diag_first_error(&diags));
 	if (!(flags & PRINT_GIVEN_ONLY))
 		back.parts = cmd->parts;
 	if (!(flags & PRINT_GIVEN_ONLY) && cmd->mode == MODE_STATIC)
 		back.has_rule = cmd->has_rule;
 	if (!command_equal(cmd, &back))
-		fail_msg("%s: parse(print()) differs for '%s'", what, line);
+		fail_msg("%s: parse(print()) differs for '%s'", label, line);
 	again = command_format(&back, flags);
 	assert_non_null(again);
 	assert_string_equal(line, again);
@@ -143,8 +143,8 @@ static void roundtrip_one(const struct command *cmd, unsigned flags,
 	words_free(&w);
 }
 
-void roundtrip_check(const struct command *cmd, const char *what)
+void roundtrip_check(const struct command *cmd, const char *label)
 {
-	roundtrip_one(cmd, PRINT_GIVEN_ONLY | PRINT_SECRETS, what);
-	roundtrip_one(cmd, PRINT_SECRETS, what);
+	roundtrip_one(cmd, PRINT_GIVEN_ONLY | PRINT_SECRETS, label);
+	roundtrip_one(cmd, PRINT_SECRETS, label);
 }

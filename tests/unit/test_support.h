@@ -29,6 +29,6 @@ size_t diag_warning_count(const struct diag_list *diags);
 
 /* Assert that parse(print(cmd)) == cmd, for the given-only and the full
  * form, and that printing is stable. */
-void roundtrip_check(const struct command *cmd, const char *what);
+void roundtrip_check(const struct command *cmd, const char *label);
 
 #endif
