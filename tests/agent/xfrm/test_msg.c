@@ -63,6 +63,36 @@ static void delete_bytes(void **state)
 	nlmsg_free(msg);
 }
 
+static void ipv6_selector(void **state)
+{
+	struct spd_addr src = test_addr("2001:db8::1");
+	struct spd_addr dst = test_addr("2001:db8:5::");
+	struct xfrm_userpolicy_info *info;
+	struct spd_policy p, back;
+	struct nl_msg *msg;
+
+	(void)state;
+	memset(&p, 0, sizeof(p));
+	p.sel.family = AF_INET6;
+	memcpy(p.sel.src, src.bytes, 16);
+	memcpy(p.sel.dst, dst.bytes, 16);
+	p.sel.src_prefix = 128;
+	p.sel.dst_prefix = 48;
+	p.dir = SPD_DIR_IN;
+	msg = spd_msg_policy(&p, false, 1);
+	assert_non_null(msg);
+	info = nlmsg_data(nlmsg_hdr(msg));
+	assert_int_equal(info->sel.family, AF_INET6);
+	assert_memory_equal(&info->sel.saddr, src.bytes, 16);
+	assert_memory_equal(&info->sel.daddr, dst.bytes, 16);
+	assert_int_equal(info->sel.prefixlen_s, 128);
+	assert_int_equal(info->sel.prefixlen_d, 48);
+	assert_int_equal(info->dir, XFRM_POLICY_IN);
+	assert_int_equal(spd_msg_parse_policy(nlmsg_hdr(msg), &back), 0);
+	assert_int_equal(spd_policy_key_cmp(&p, &back), 0);
+	nlmsg_free(msg);
+}
+
 static void policy_fields(void **state)
 {
 	struct spd_policy p = tcp_policy();
@@ -194,6 +224,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(delete_bytes),
 		cmocka_unit_test(policy_fields),
+		cmocka_unit_test(ipv6_selector),
 		cmocka_unit_test(tunnel_templates),
 		cmocka_unit_test(parse_round_trip),
 		cmocka_unit_test(hthresh_attributes),
