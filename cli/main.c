@@ -7,12 +7,18 @@
 #include <stdlib.h>
 #include <string.h>
 
-static void diags_print(const struct diag_list *diags)
+static void warnings_print(const struct diag_list *diags)
 {
 	for (size_t i = 0; i < diags->count; i++)
 		if (diags->items[i].is_warning)
 			fprintf(stderr, "ipseccmd: warning: %s\n",
 				diags->items[i].message);
+}
+
+/* A usage error is the first error alone: later ones often follow from
+ * it, and warnings would bury it. */
+static void error_print(const struct diag_list *diags)
+{
 	for (size_t i = 0; i < diags->count; i++)
 		if (!diags->items[i].is_warning) {
 			fprintf(stderr, "ipseccmd: %s\n",
@@ -92,12 +98,12 @@ int main(int argc, char **argv)
 	as_json = cli_option_take(&opts, "json") != NULL;
 
 	if (grammar_parse(argc - 1, argv + 1, &cmd, &diags) != 0) {
-		diags_print(&diags);
+		error_print(&diags);
 		cli_synopsis_print(stderr);
 		ret = CLI_EXIT_USAGE;
 		goto out;
 	}
-	diags_print(&diags);
+	warnings_print(&diags);
 
 	if (cmd.mode == MODE_HELP) {
 		cli_usage_print(stdout, cmd.help_mode);

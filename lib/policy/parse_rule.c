@@ -191,9 +191,18 @@ static int auth_value(struct parser *p, int i)
 {
 	struct auth_list *list = &p->cmd->rule.auth;
 	struct auth_method a;
+	bool after_key = list->count > 0 &&
+			 list->items[list->count - 1].kind == AUTH_PRESHARE;
 	int ret;
 
-	ret = auth_parse(p->words[i], i, &a, p->diags);
+	/* A word that follows a preshared key may be the rest of a key
+	 * that lost its quotes, so it is not repeated in the message. */
+	ret = auth_parse(p->words[i], i, &a, after_key ? NULL : p->diags);
+	if (ret && after_key)
+		ret = diag_add(p->diags, ret, i, 0,
+			       "invalid authentication method in argument %d, "
+			       "after a preshared key: quote a key that "
+			       "contains spaces, such as p:\"my key\"", i + 1);
 	if (ret)
 		return parser_fail(p, ret);
 	if (array_reserve((void **)&list->items, list->count,

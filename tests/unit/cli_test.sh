@@ -61,7 +61,7 @@ contains out '"format": "ipseccmd-command"' "--json"
 contains out '"address": "2001:db8::"' "--json"
 
 # Usage errors: one line naming the word, then the synopsis; status 2.
-run 2 -f 203.0.113.10
+run 2 -f 203.0.113.10 -n 'esp[des,md5]'
 contains err "'203.0.113.10'" "bare address"
 contains err "usage: ipseccmd" "bare address"
 [ "$(wc -l <"$tmp/err")" -eq 2 ] || fail "usage error is not two lines"
@@ -76,7 +76,8 @@ contains err "'-q'" "unknown option"
 # A preshared key never appears in output or errors.
 key=Hunter2SecretKey
 for args in "--dry-run -f 0+* -a p:$key" "--json -f 0+* -a preshare:$key" \
-	    "--dry-run -f 0+* -a p:$key -z" "--dry-run -f 0+* -a p:$key -x"; do
+	    "--dry-run -f 0+* -a p:$key -z" "--dry-run -f 0+* -a p:$key -x" \
+	    "--dry-run -f 0+* -a p:my $key"; do
 	# shellcheck disable=SC2086
 	"$bin" $args >"$tmp/out" 2>"$tmp/err"
 	lacks out "$key" "$args"

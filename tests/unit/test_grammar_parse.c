@@ -764,6 +764,8 @@ static void weak_defaults_quiet(void **state)
 static void secret_not_in_errors(void **state)
 {
 	char *argv[] = { "-f", "0+*", "-a", "p:Hunter2Secret", "-z", NULL };
+	char *unquoted[] = { "-f", "0+*", "-a", "p:my", "Hunter2Secret",
+			     "words", NULL };
 	struct diag_list diags = { 0 };
 	struct command cmd;
 	char *line;
@@ -776,11 +778,19 @@ static void secret_not_in_errors(void **state)
 	diag_list_free(&diags);
 
 	assert_int_equal(grammar_parse(4, argv, &cmd, &diags), 0);
+	diag_list_free(&diags);
 	line = command_format(&cmd, 0);
 	assert_null(strstr(line, "Hunter2"));
 	assert_non_null(strstr(line, "preshare:********"));
 	free(line);
 	command_free(&cmd);
+
+	/* The rest of a key that lost its quotes is not echoed. */
+	assert_int_equal(grammar_parse(6, unquoted, &cmd, &diags),
+			 GRAMMAR_BAD_AUTH);
+	for (size_t i = 0; i < diags.count; i++)
+		assert_null(strstr(diags.items[i].message, "Hunter2"));
+	assert_non_null(strstr(diag_first_error(&diags), "argument 5"));
 	diag_list_free(&diags);
 }
 
