@@ -178,6 +178,7 @@ static void describe_failure(const struct spd_op *op, char *err, size_t size)
 static int rollback(struct spd_handle *h, const struct spd_op *ops, size_t n)
 {
 	struct spd_op *undo = calloc(n ? n : 1, sizeof(*undo));
+	bool uncertain;
 	size_t count = 0;
 	int ret = -ENOMEM;
 
@@ -196,7 +197,9 @@ static int rollback(struct spd_handle *h, const struct spd_op *ops, size_t n)
 			undo[count++] = (struct spd_op){ SPD_OP_ADD, op->old, NULL, 0, "" };
 	}
 	h->inject_at = 0;
-	ret = spd_ops_send(h, undo, count);
+	ret = spd_ops_send(h, undo, count, &uncertain);
+	if (uncertain && !ret)
+		ret = -EIO;
 	if (ret > 0)
 		for (size_t k = 0; k < count; k++)
 			if (undo[k].error) {
@@ -216,6 +219,7 @@ int spd_apply(struct spd_handle *h, const struct spd_set *wanted,
 	struct spd_apply_stats scratch;
 	struct spd_set next = { 0 };
 	struct spd_op *ops = NULL;
+	bool uncertain;
 	size_t n;
 	int ret;
 
@@ -239,7 +243,7 @@ int spd_apply(struct spd_handle *h, const struct spd_set *wanted,
 		goto out;
 	n = plan_ops(&h->installed, wanted, ops, stats);
 
-	ret = spd_ops_send(h, ops, n);
+	ret = spd_ops_send(h, ops, n, &uncertain);
 	if (ret != 0) {
 		int first = ret < 0 ? ret : -EIO;
 
@@ -251,7 +255,7 @@ int spd_apply(struct spd_handle *h, const struct spd_set *wanted,
 				break;
 			}
 		stats->rolled_back = true;
-		ret = rollback(h, ops, n) ? -EIO : first;
+		ret = (rollback(h, ops, n) || uncertain) ? -EIO : first;
 		spd_set_clear(&next);
 		goto out;
 	}

@@ -45,9 +45,10 @@ void spd_close(struct spd_handle *h);
  * On success the handle's installed set becomes a copy of wanted and 0 is
  * returned. On failure the changes already made are undone, the installed
  * set stays as it was, err receives one line naming the policy and the
- * kernel's extended ACK text, and a negative errno is returned; -EIO means
- * the rollback failed too and the kernel holds a mix. stats and err may be
- * NULL.
+ * kernel's extended ACK text, and a negative errno is returned. -EIO means
+ * the rollback failed too, or acknowledgements were lost, so the kernel may
+ * hold a mix of both sets: call spd_reconcile before the next apply. stats
+ * and err may be NULL.
  */
 int spd_apply(struct spd_handle *h, const struct spd_set *wanted,
 	      struct spd_apply_stats *stats, char err[SPD_ERROR_MAX]);

@@ -96,7 +96,8 @@ static int read_acks(struct spd_handle *h, struct spd_op *ops, uint32_t first,
 	return 0;
 }
 
-static int send_batch(struct spd_handle *h, struct spd_op *ops, size_t count)
+static int send_batch(struct spd_handle *h, struct spd_op *ops, size_t count,
+		      bool *uncertain)
 {
 	uint32_t first = h->seq;
 	size_t used = 0;
@@ -126,13 +127,17 @@ static int send_batch(struct spd_handle *h, struct spd_op *ops, size_t count)
 		return -errno;
 
 	ret = read_acks(h, ops, first, count);
+	if (ret < 0)
+		*uncertain = true;
 	return ret;
 }
 
-int spd_ops_send(struct spd_handle *h, struct spd_op *ops, size_t count)
+int spd_ops_send(struct spd_handle *h, struct spd_op *ops, size_t count,
+		 bool *uncertain)
 {
 	int failed = 0;
 
+	*uncertain = false;
 	for (size_t i = 0; i < count; i++) {
 		ops[i].error = 0;
 		ops[i].ack[0] = '\0';
@@ -140,7 +145,7 @@ int spd_ops_send(struct spd_handle *h, struct spd_op *ops, size_t count)
 	for (size_t done = 0; done < count; done += SPD_BATCH_MAX) {
 		size_t n = count - done < SPD_BATCH_MAX ? count - done
 							: SPD_BATCH_MAX;
-		int ret = send_batch(h, ops + done, n);
+		int ret = send_batch(h, ops + done, n, uncertain);
 
 		if (ret < 0) {
 			for (size_t i = done; i < count; i++)

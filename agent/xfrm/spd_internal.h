@@ -38,11 +38,13 @@ struct spd_op {
 /*
  * Send ops in batches of SPD_BATCH_MAX per sendmsg() and record each
  * request's acknowledgement in its op. ESRCH on a delete counts as done.
- * Returns the number of failed ops, or a negative errno when the socket
- * failed (then op results after the failing batch are unknown and set
- * to that errno).
+ * Returns the number of failed ops, or a negative errno when building or
+ * sending failed. Then every op from the failing batch on is marked with
+ * that errno, and *uncertain is set when the kernel may have carried out
+ * some of them (the batch was sent but its acknowledgements were lost).
  */
-int spd_ops_send(struct spd_handle *h, struct spd_op *ops, size_t count);
+int spd_ops_send(struct spd_handle *h, struct spd_op *ops, size_t count,
+		 bool *uncertain);
 
 /* Send one request built by spd_msg.h and wait for its acknowledgement;
  * returns 0 or a negative errno (the kernel's error). */
