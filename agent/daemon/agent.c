@@ -74,8 +74,8 @@ static int agent_load_state(struct agent *agent)
 	if (ret < 0)
 		goto out;
 
-	json_decref(agent->local);
-	agent->local = local_read(&agent->cfg);
+	json_decref(agent->local_store);
+	agent->local_store = local_read(&agent->cfg);
 
 	source_free(agent->src);
 	agent->src = source_new(&agent->cfg);
@@ -159,6 +159,9 @@ int agent_start(struct agent *agent, agent_config_builder *build, void *ctx)
 	if (ret < 0)
 		return ret;
 	agent_apply_cache(agent);
+	/* The dynamic rules may have changed after the cache was written, for
+	 * example when the agent was killed between the two writes. */
+	agent_update(agent, false);
 
 	ret = control_listen(agent->cfg.control_socket,
 			     agent->cfg.control_group);
@@ -281,7 +284,8 @@ void agent_free(struct agent *agent)
 		close(agent->signal_fd);
 	source_free(agent->src);
 	dynrules_free(&agent->dyn);
-	json_decref(agent->local);
+	json_decref(agent->local_store);
+	json_decref(agent->local_entry);
 	json_decref(agent->host_dynamic);
 	json_decref(agent->assigned);
 	json_decref(agent->applied);

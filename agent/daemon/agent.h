@@ -26,7 +26,8 @@ struct agent {
 
 	struct source *src;
 	struct dynrules dyn;
-	json_t *local;		/* local policy document, or NULL */
+	json_t *local_store;	/* local policy assigned in the store */
+	json_t *local_entry;	/* local policy assigned in the host entry */
 	json_t *host_dynamic;	/* dynamic rules from the host entry */
 	json_t *assigned;	/* assigned policy document, or NULL */
 	char *assigned_dn;

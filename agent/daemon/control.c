@@ -4,6 +4,7 @@
 
 #include <errno.h>
 #include <grp.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -168,18 +169,22 @@ static char *line_read(int fd, int *err)
 	return buf;
 }
 
+/* Send the message and its newline in one buffer. MSG_NOSIGNAL turns a
+ * peer that already left into EPIPE instead of killing the process. */
 static int line_write(int fd, const json_t *msg)
 {
 	char *text = json_dumps(msg, JSON_COMPACT);
+	char *line = NULL;
 	size_t len, off = 0;
 	int ret = -ENOMEM;
 
-	if (!text)
+	if (!text || asprintf(&line, "%s\n", text) < 0) {
+		line = NULL;
 		goto out;
-	len = strlen(text);
-	text[len] = '\0';
+	}
+	len = strlen(line);
 	while (off < len) {
-		ssize_t n = write(fd, text + off, len - off);
+		ssize_t n = send(fd, line + off, len - off, MSG_NOSIGNAL);
 
 		if (n < 0 && errno == EINTR)
 			continue;
@@ -189,8 +194,9 @@ static int line_write(int fd, const json_t *msg)
 		}
 		off += (size_t)n;
 	}
-	ret = write(fd, "\n", 1) == 1 ? 0 : -EIO;
+	ret = 0;
 out:
+	free(line);
 	free(text);
 	return ret;
 }

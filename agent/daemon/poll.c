@@ -1,6 +1,7 @@
 #include "agent.h"
 
 #include "effective.h"
+#include "local.h"
 #include "log.h"
 
 #include <errno.h>
@@ -88,13 +89,9 @@ static int poll_full(struct agent *agent)
 			goto out;
 	}
 
-	/* The host entry's local policy replaces the store's only when the
-	 * entry has one (`ipseccmd -w reg:HOST`). */
-	if (local) {
-		json_decref(agent->local);
-		agent->local = local;
-		local = NULL;
-	}
+	json_decref(agent->local_entry);
+	agent->local_entry = local;
+	local = NULL;
 	json_decref(agent->host_dynamic);
 	agent->host_dynamic = dynamic;
 	dynamic = NULL;
@@ -156,6 +153,10 @@ int agent_poll(struct agent *agent)
 	int ret;
 
 	agent->polls++;
+	/* The local store is one small file: read it at every poll so
+	 * `ipseccmd -w reg ... -x` takes effect without a directory. */
+	json_decref(agent->local_store);
+	agent->local_store = local_read(&agent->cfg);
 	if (!source_connected(agent->src)) {
 		ret = source_connect(agent->src);
 		if (ret < 0)
@@ -185,5 +186,6 @@ fail:
 	if (ret == -ENOTCONN)
 		source_disconnect(agent->src);
 	schedule_retry(agent);
+	agent_update(agent, false);
 	return ret;
 }

@@ -78,8 +78,12 @@ int agent_update(struct agent *agent, bool check_reachable)
 
 	if (!dynamic)
 		goto out;
+	/* A local policy assigned in the host's directory entry (`ipseccmd
+	 * -w reg:HOST`) wins over the one in this host's store. */
 	next = effective_compose(agent->assigned, agent->assigned_from,
-				 agent->local, dynamic);
+				 agent->local_entry ? agent->local_entry
+						    : agent->local_store,
+				 dynamic);
 	if (!next)
 		goto out;
 	if (agent->applied && json_equal(next, agent->applied)) {
