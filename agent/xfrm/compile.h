@@ -54,7 +54,8 @@ struct spd_rule_ref {
 struct spd_compile_notes {
 	size_t default_filters;	/* `default` filters: nothing installed */
 	size_t unresolved;	/* filters naming an unresolved DNS name or an
-				 * unknown GUID: skipped */
+				 * unknown GUID, or `0` on a host without
+				 * addresses: skipped */
 	size_t family_mismatch;	/* src and dst families differ: skipped */
 	size_t merged;		/* policies dropped because a rule of higher
 				 * precedence has the same selector */

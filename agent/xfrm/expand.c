@@ -50,6 +50,8 @@ static int push_addrs(struct spd_net_list *out, const struct spd_addr *addrs,
 
 static int expand_local(const struct spd_host *host, struct spd_net_list *out)
 {
+	size_t before = out->count;
+
 	for (size_t i = 0; i < host->iface_count; i++) {
 		const struct spd_iface *iface = &host->ifaces[i];
 		int ret = push_addrs(out, iface->addrs, iface->addr_count);
@@ -57,7 +59,7 @@ static int expand_local(const struct spd_host *host, struct spd_net_list *out)
 		if (ret)
 			return ret;
 	}
-	return 0;
+	return out->count == before ? 1 : 0;
 }
 
 static int expand_dns(const char *name, const struct spd_host *host,

@@ -19,9 +19,10 @@ struct spd_net_list {
 	size_t capacity;
 };
 
-/* Append the networks a stands for to out. Returns 0, 1 when a names a
- * DNS name without addresses or an unknown GUID, or -ENOMEM. `*` gives
- * 0.0.0.0/0 and ::/0; `0` gives every local address as a host route. */
+/* Append the networks a stands for to out. Returns 0, 1 when a is `0` on
+ * a host without addresses, a DNS name without addresses or an unknown
+ * GUID, or -ENOMEM. `*` gives 0.0.0.0/0 and ::/0, and `0` gives every
+ * local address as a host route. */
 int spd_expand_addr(const struct addr_spec *a, const struct spd_host *host,
 		    struct spd_net_list *out);
 

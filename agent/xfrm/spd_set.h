@@ -60,8 +60,9 @@ struct spd_policy {
 	enum spd_action action;
 	struct spd_tmpl tmpl[SPD_TMPL_MAX];
 	size_t tmpl_count;
-	/* Name of the rule the policy came from, for "show filters"; not sent
-	 * to the kernel, so a policy read back from it has an empty name. */
+	/* Name of the rule the policy came from, for "show filters", cut to
+	 * SPD_RULE_NAME_MAX - 1 bytes. It is not sent to the kernel, so a
+	 * policy read back from it has an empty name. */
 	char rule[SPD_RULE_NAME_MAX];
 };
 

@@ -30,7 +30,8 @@ struct filter_spec test_filter_ports(struct addr_spec src,
 struct rule_spec test_rule(struct filter_spec *filters, size_t count,
 			   enum rule_action action, bool ah);
 
-/* A host with one LAN interface (ifindex 2) holding addrs. */
+/* A host with one LAN interface (ifindex 2) with addrs. The interface is
+ * static storage, so each call also changes hosts returned earlier. */
 struct spd_host test_host(const struct spd_addr *addrs, size_t count);
 
 #endif

@@ -282,6 +282,24 @@ static void dns_name_expands(void **state)
 	spd_set_clear(&set);
 }
 
+static void me_without_addresses_counted(void **state)
+{
+	struct filter_spec f = test_filter(test_me(), test_any(), true,
+					   FILTER_BLOCK);
+	struct rule_spec r = test_rule(&f, 1, ACTION_NEGOTIATE, false);
+	struct spd_rule_ref ref = { "nobody", &r };
+	struct spd_host empty_host = test_host(NULL, 0);
+	struct spd_compile_notes notes;
+	struct spd_set set = { 0 };
+
+	(void)state;
+	assert_int_equal(spd_compile(&ref, 1, &empty_host, NULL, 0, &set,
+				     &notes), 0);
+	assert_int_equal(set.count, 0);
+	assert_int_equal(notes.unresolved, 1);
+	host = test_host(locals, 2);	/* test_host reuses one interface */
+}
+
 static void default_filter_installs_nothing(void **state)
 {
 	struct filter_spec f = { .is_default = true, .protocol = PROTO_ANY };
@@ -425,6 +443,7 @@ int main(void)
 		cmocka_unit_test(negotiate_templates),
 		cmocka_unit_test(tunnel_to_remote_endpoint),
 		cmocka_unit_test(dns_name_expands),
+		cmocka_unit_test(me_without_addresses_counted),
 		cmocka_unit_test(default_filter_installs_nothing),
 		cmocka_unit_test(dialup_rule_without_link),
 		cmocka_unit_test(exemption_beats_block),
