@@ -30,23 +30,27 @@ static int port_file_write(const char *path, unsigned port)
 	return rename(tmp, path);
 }
 
-/* Wait for SIGTERM or SIGINT, pruning history now and then. */
+/* Wait for SIGTERM or SIGINT, checkpointing the WAL every second and
+ * pruning history every PRUNE_INTERVAL seconds. */
 static void signals_wait(const sigset_t *set, struct store *store)
 {
-	struct timespec interval = { .tv_sec = PRUNE_INTERVAL };
+	struct timespec tick = { .tv_sec = 1 };
+	time_t next_prune = time(NULL);
 
 	for (;;) {
-		int sig = sigtimedwait(set, NULL, &interval);
+		int sig = sigtimedwait(set, NULL, &tick);
 
 		if (sig == SIGTERM || sig == SIGINT) {
 			log_info(NULL, "received signal %d, shutting down", sig);
 			return;
 		}
-		if (sig < 0 && errno == EAGAIN) {
+		store_checkpoint(store);
+		if (time(NULL) >= next_prune) {
 			long pruned = store_history_prune(store, time(NULL));
 
 			if (pruned > 0)
 				log_info("db", "pruned %ld old reports", pruned);
+			next_prune = time(NULL) + PRUNE_INTERVAL;
 		}
 	}
 }

@@ -16,7 +16,7 @@ static const char schema_sql[] =
 	" policy TEXT,"
 	" policy_version INTEGER,"
 	" result TEXT NOT NULL,"
-	" report TEXT NOT NULL);"
+	" report TEXT NOT NULL) WITHOUT ROWID;"
 	"CREATE TABLE IF NOT EXISTS history ("
 	" id INTEGER PRIMARY KEY,"
 	" host TEXT NOT NULL,"
@@ -26,7 +26,6 @@ static const char schema_sql[] =
 	" result TEXT NOT NULL,"
 	" report TEXT NOT NULL);"
 	"CREATE INDEX IF NOT EXISTS history_host ON history (host, id);"
-	"CREATE INDEX IF NOT EXISTS history_received ON history (received);"
 	"PRAGMA user_version = 1;";
 
 /* One connection per thread, linked so store_close() finds them all. */
@@ -41,6 +40,24 @@ struct store {
 	pthread_key_t key;
 	pthread_mutex_t lock;
 	struct conn *conns;
+
+	/* Group commit: reports wait here until one transaction commits
+	 * them together (commit_lock guards the fields below). */
+	pthread_mutex_t commit_lock;
+	pthread_cond_t committed;
+	struct put_job *pending;
+	struct put_job **pending_tail;
+	int committing;
+};
+
+struct put_job {
+	const char *host;
+	const json_t *doc;
+	const char *body;
+	time_t received;
+	int done;
+	int result;
+	struct put_job *next;
 };
 
 static int db_configure(sqlite3 *db, int sync_full)
@@ -49,11 +66,17 @@ static int db_configure(sqlite3 *db, int sync_full)
 	int rc;
 
 	sqlite3_busy_timeout(db, STORE_BUSY_TIMEOUT_MS);
+	/* Checkpoints run from store_checkpoint() on the main thread, so no
+	 * report waits for one. */
 	rc = sqlite3_exec(db,
 			  sync_full ? "PRAGMA journal_mode=WAL;"
 				      "PRAGMA synchronous=FULL;"
+				      "PRAGMA wal_autocheckpoint=0;"
+				      "PRAGMA journal_size_limit=67108864;"
 				    : "PRAGMA journal_mode=WAL;"
-				      "PRAGMA synchronous=NORMAL;",
+				      "PRAGMA synchronous=NORMAL;"
+				      "PRAGMA wal_autocheckpoint=0;"
+				      "PRAGMA journal_size_limit=67108864;",
 			  NULL, NULL, &msg);
 	if (rc != SQLITE_OK) {
 		log_error("db", "unable to configure the database: %s",
@@ -107,6 +130,9 @@ struct store *store_open(const struct store_options *opts, char *err,
 	store->opts = *opts;
 	store->opts.path = store->path;
 	pthread_mutex_init(&store->lock, NULL);
+	pthread_mutex_init(&store->commit_lock, NULL);
+	pthread_cond_init(&store->committed, NULL);
+	store->pending_tail = &store->pending;
 	/* Connections are closed by store_close(), not at thread exit, so
 	 * the key has no destructor. */
 	pthread_key_create(&store->key, NULL);
@@ -141,6 +167,8 @@ void store_close(struct store *store)
 	}
 	pthread_key_delete(store->key);
 	pthread_mutex_destroy(&store->lock);
+	pthread_mutex_destroy(&store->commit_lock);
+	pthread_cond_destroy(&store->committed);
 	free(store->path);
 	free(store);
 }
@@ -201,32 +229,9 @@ out:
 	return ret;
 }
 
-/* Keep the newest `keep` history rows of `host`. */
-static int history_trim(sqlite3 *db, const char *host, unsigned keep)
-{
-	static const char sql[] =
-		"DELETE FROM history WHERE host = ?1 AND id <= "
-		"(SELECT id FROM history WHERE host = ?1 "
-		" ORDER BY id DESC LIMIT 1 OFFSET ?2)";
-	sqlite3_stmt *stmt = NULL;
-	int ret = -1;
-
-	if (sqlite3_prepare_v2(db, sql, -1, &stmt, NULL) != SQLITE_OK ||
-	    sqlite3_bind_text(stmt, 1, host, -1, SQLITE_STATIC) != SQLITE_OK ||
-	    sqlite3_bind_int64(stmt, 2, keep) != SQLITE_OK ||
-	    sqlite3_step(stmt) != SQLITE_DONE) {
-		log_error("db", "unable to prune the history of host '%s': %s",
-			  host, sqlite3_errmsg(db));
-		goto out;
-	}
-	ret = 0;
-out:
-	sqlite3_finalize(stmt);
-	return ret;
-}
-
-int store_report_put(struct store *store, const char *host, const json_t *doc,
-		     const char *body, time_t received)
+/* Write one report inside the open transaction. */
+static int report_put_one(struct store *store, sqlite3 *db,
+			  const struct put_job *job)
 {
 	static const char latest_sql[] =
 		"INSERT INTO hosts (host, received, policy, policy_version,"
@@ -238,46 +243,113 @@ int store_report_put(struct store *store, const char *host, const json_t *doc,
 	static const char history_sql[] =
 		"INSERT INTO history (host, received, policy, policy_version,"
 		" result, report) VALUES (?1, ?2, ?3, ?4, ?5, ?6)";
-	sqlite3 *db = store_db(store);
-	int ret = -1;
 
-	if (!db)
+	if (report_write(db, latest_sql, job->host, job->doc, job->body,
+			 job->received) != 0)
 		return -1;
-	/* IMMEDIATE takes the write lock up front, so concurrent writers wait
-	 * in busy_timeout instead of failing when a read lock upgrades. */
-	if (exec_simple(db, "BEGIN IMMEDIATE") != 0)
-		return -1;
-	if (report_write(db, latest_sql, host, doc, body, received) != 0)
-		goto out;
-	if (store->opts.history_per_host > 0) {
-		if (report_write(db, history_sql, host, doc, body, received) != 0)
-			goto out;
-		if (history_trim(db, host, store->opts.history_per_host) != 0)
-			goto out;
-	}
-	ret = exec_simple(db, "COMMIT");
-out:
-	if (ret != 0)
-		exec_simple(db, "ROLLBACK");
-	return ret;
+	if (store->opts.history_per_host == 0)
+		return 0;
+	return report_write(db, history_sql, job->host, job->doc, job->body,
+			    job->received);
 }
 
-long store_history_prune(struct store *store, time_t now)
+/*
+ * Commit a batch in one transaction. A report that fails to write is
+ * rolled back to its savepoint and fails alone; the others commit.
+ */
+static void batch_commit(struct store *store, sqlite3 *db,
+			 struct put_job *batch)
 {
+	int begun = db && exec_simple(db, "BEGIN IMMEDIATE") == 0;
+
+	for (struct put_job *job = batch; job; job = job->next) {
+		job->result = -1;
+		if (!begun || exec_simple(db, "SAVEPOINT report") != 0)
+			continue;
+		if (report_put_one(store, db, job) == 0) {
+			job->result = 0;
+			exec_simple(db, "RELEASE report");
+		} else {
+			exec_simple(db, "ROLLBACK TO report");
+			exec_simple(db, "RELEASE report");
+		}
+	}
+	if (begun && exec_simple(db, "COMMIT") != 0) {
+		exec_simple(db, "ROLLBACK");
+		for (struct put_job *job = batch; job; job = job->next)
+			job->result = -1;
+	}
+}
+
+int store_report_put(struct store *store, const char *host, const json_t *doc,
+		     const char *body, time_t received)
+{
+	struct put_job job = { .host = host, .doc = doc, .body = body,
+			       .received = received };
 	sqlite3 *db = store_db(store);
+
+	/*
+	 * SQLite commits one transaction at a time, and a commit costs about
+	 * the same for one report as for fifty. So whichever thread finds no
+	 * commit running takes every waiting report and commits them
+	 * together; the others wait for that commit and reply afterwards.
+	 */
+	pthread_mutex_lock(&store->commit_lock);
+	*store->pending_tail = &job;
+	store->pending_tail = &job.next;
+	while (!job.done) {
+		struct put_job *batch;
+
+		if (store->committing) {
+			pthread_cond_wait(&store->committed, &store->commit_lock);
+			continue;
+		}
+		batch = store->pending;
+		store->pending = NULL;
+		store->pending_tail = &store->pending;
+		store->committing = 1;
+		pthread_mutex_unlock(&store->commit_lock);
+
+		batch_commit(store, db, batch);
+
+		pthread_mutex_lock(&store->commit_lock);
+		for (struct put_job *done = batch; done; done = done->next)
+			done->done = 1;
+		store->committing = 0;
+		pthread_cond_broadcast(&store->committed);
+	}
+	pthread_mutex_unlock(&store->commit_lock);
+	return job.result;
+}
+
+/* Take the commit turn from the report writers, for maintenance. */
+static void commit_turn_take(struct store *store)
+{
+	pthread_mutex_lock(&store->commit_lock);
+	while (store->committing)
+		pthread_cond_wait(&store->committed, &store->commit_lock);
+	store->committing = 1;
+	pthread_mutex_unlock(&store->commit_lock);
+}
+
+static void commit_turn_give(struct store *store)
+{
+	pthread_mutex_lock(&store->commit_lock);
+	store->committing = 0;
+	pthread_cond_broadcast(&store->committed);
+	pthread_mutex_unlock(&store->commit_lock);
+}
+
+/* Run one pruning statement with ?1 bound; returns rows deleted or -1. */
+static long prune_run(struct store *store, sqlite3 *db, const char *sql,
+		      sqlite3_int64 value)
+{
 	sqlite3_stmt *stmt = NULL;
 	long ret = -1;
 
-	if (!db)
-		return -1;
-	if (store->opts.history_days == 0)
-		return 0;
-	if (sqlite3_prepare_v2(db, "DELETE FROM history WHERE received < ?1", -1,
-			       &stmt, NULL) != SQLITE_OK ||
-	    sqlite3_bind_int64(stmt, 1,
-			       (sqlite3_int64)now -
-				       (sqlite3_int64)store->opts.history_days *
-					       86400) != SQLITE_OK ||
+	commit_turn_take(store);
+	if (sqlite3_prepare_v2(db, sql, -1, &stmt, NULL) != SQLITE_OK ||
+	    sqlite3_bind_int64(stmt, 1, value) != SQLITE_OK ||
 	    sqlite3_step(stmt) != SQLITE_DONE) {
 		log_error("db", "unable to prune the report history: %s",
 			  sqlite3_errmsg(db));
@@ -286,5 +358,56 @@ long store_history_prune(struct store *store, time_t now)
 	ret = sqlite3_changes(db);
 out:
 	sqlite3_finalize(stmt);
+	commit_turn_give(store);
 	return ret;
+}
+
+long store_history_prune(struct store *store, time_t now)
+{
+	/* Row ids grow with arrival time, so the old rows are a prefix. */
+	static const char age_sql[] =
+		"DELETE FROM history WHERE id < (SELECT id FROM history"
+		" WHERE received >= ?1 ORDER BY id LIMIT 1)";
+	static const char count_sql[] =
+		"DELETE FROM history WHERE id IN (SELECT id FROM"
+		" (SELECT id, row_number() OVER"
+		"   (PARTITION BY host ORDER BY id DESC) AS n FROM history)"
+		" WHERE n > ?1)";
+	sqlite3 *db = store_db(store);
+	long by_age = 0, by_count;
+
+	if (!db)
+		return -1;
+	if (store->opts.history_days > 0) {
+		by_age = prune_run(store, db, age_sql,
+				   (sqlite3_int64)now -
+					   (sqlite3_int64)store->opts.history_days *
+						   86400);
+		if (by_age < 0)
+			return -1;
+	}
+	by_count = prune_run(store, db, count_sql,
+			     (sqlite3_int64)store->opts.history_per_host);
+	return by_count < 0 ? -1 : by_age + by_count;
+}
+
+int store_checkpoint(struct store *store)
+{
+	sqlite3 *db = store_db(store);
+	int rc;
+
+	if (!db)
+		return -1;
+	/* Holding the commit turn keeps our own writers out, so the
+	 * checkpoint completes and the next commit starts the WAL over
+	 * instead of growing it. */
+	commit_turn_take(store);
+	rc = sqlite3_wal_checkpoint_v2(db, NULL, SQLITE_CHECKPOINT_RESTART, NULL,
+				       NULL);
+	commit_turn_give(store);
+	if (rc != SQLITE_OK && rc != SQLITE_BUSY) {
+		log_error("db", "WAL checkpoint failed: %s", sqlite3_errmsg(db));
+		return -1;
+	}
+	return 0;
 }

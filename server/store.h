@@ -33,11 +33,21 @@ void store_close(struct store *store);
 /*
  * Store `doc` (already validated, `body` its text) as the latest report of
  * `host` and append it to the history. Returns 0 once committed, or -1.
+ * Concurrent calls are committed together in one transaction.
  */
 int store_report_put(struct store *store, const char *host, const json_t *doc,
 		     const char *body, time_t received);
 
-/* Delete history older than history_days. Returns rows deleted or -1. */
+/*
+ * Copy committed pages from the WAL into the database and start the WAL
+ * over (a RESTART checkpoint); reports wait meanwhile. Automatic
+ * checkpoints are off, so the server calls this about once a second.
+ * Returns 0 or -1.
+ */
+int store_checkpoint(struct store *store);
+
+/* Delete history older than history_days and past history_per_host per
+ * host. Returns rows deleted or -1. */
 long store_history_prune(struct store *store, time_t now);
 
 /* [{"host", "received", "age_seconds", "policy", "version", "result"}]. */
