@@ -38,6 +38,7 @@ void batch_free(struct batch *b)
 {
 	for (size_t i = 0; i < b->count; i++) {
 		free(b->ops[i].dn);
+		free(b->ops[i].assertion);
 		mods_free(b->ops[i].mods);
 	}
 	free(b->ops);
@@ -132,6 +133,16 @@ int batch_delete(struct batch *b, const char *dn)
 	return op_new(b, BATCH_DELETE, dn) ? DIR_OK : DIR_ERR_NOMEM;
 }
 
+int batch_delete_if(struct batch *b, const char *dn, const char *filter)
+{
+	struct batch_op *op = op_new(b, BATCH_DELETE, dn);
+
+	if (!op)
+		return DIR_ERR_NOMEM;
+	op->assertion = strdup(filter);
+	return op->assertion ? DIR_OK : DIR_ERR_NOMEM;
+}
+
 int batch_value(struct batch *b, const char *dn, int mod_op,
 		const char *attr, const char *value)
 {
@@ -187,8 +198,8 @@ int batch_version(struct batch *b, const char *policy_dn, uint64_t old,
 	return DIR_OK;
 }
 
-static int op_send(LDAP *ld, const struct batch_op *op, LDAPControl **ctrls,
-		   int *msgid)
+static int op_send_ctrls(LDAP *ld, const struct batch_op *op,
+			 LDAPControl **ctrls, int *msgid)
 {
 	switch (op->kind) {
 	case BATCH_ADD:
@@ -200,6 +211,28 @@ static int op_send(LDAP *ld, const struct batch_op *op, LDAPControl **ctrls,
 		return ldap_delete_ext(ld, op->dn, ctrls, NULL, msgid);
 	}
 	return LDAP_PARAM_ERROR;
+}
+
+static int op_send(LDAP *ld, const struct batch_op *op, LDAPControl *spec,
+		   int *msgid)
+{
+	LDAPControl *ctrls[3] = { NULL, NULL, NULL };
+	LDAPControl *assertion = NULL;
+	size_t n = 0;
+	int rc;
+
+	if (spec)
+		ctrls[n++] = spec;
+	if (op->assertion) {
+		rc = ldap_create_assertion_control(ld, op->assertion, 1,
+						   &assertion);
+		if (rc != LDAP_SUCCESS)
+			return rc;
+		ctrls[n++] = assertion;
+	}
+	rc = op_send_ctrls(ld, op, ctrls, msgid);
+	ldap_control_free(assertion);
+	return rc;
 }
 
 static const char *op_verb(enum batch_kind kind)
@@ -218,7 +251,7 @@ static size_t op_find(const int *msgids, size_t count, int msgid)
 }
 
 /* Read one answer to a queued update; LDAP_TXN_SPECIFY_OKAY is success. */
-static int answer_read(struct dir_conn *conn, const struct batch *b,
+static int answer_read(struct dir_conn *conn, const struct batch_op *ops,
 		       const int *msgids, size_t sent)
 {
 	LDAPMessage *res = NULL;
@@ -240,8 +273,8 @@ static int answer_read(struct dir_conn *conn, const struct batch *b,
 		rc = err;
 	if (rc != LDAP_SUCCESS && rc != LDAP_TXN_SPECIFY_OKAY) {
 		rc = dir_fail_ldap(conn, rc, diag, "cannot %s '%s'",
-				   i < b->count ? op_verb(b->ops[i].kind) : "update",
-				   i < b->count ? b->ops[i].dn : "?");
+				   i < sent ? op_verb(ops[i].kind) : "update",
+				   i < sent ? ops[i].dn : "?");
 		ldap_memfree(diag);
 		return rc;
 	}
@@ -288,7 +321,6 @@ int batch_run(struct dir_conn *conn, const struct batch *b)
 {
 	struct berval *txnid = NULL;
 	LDAPControl spec = { 0 };
-	LDAPControl *ctrls[2] = { &spec, NULL };
 	int *msgids = NULL;
 	size_t answered = 0;
 	int rc;
@@ -310,21 +342,21 @@ int batch_run(struct dir_conn *conn, const struct batch *b)
 	spec.ldctl_iscritical = 1;
 
 	for (size_t i = 0; i < b->count; i++) {
-		rc = op_send(conn->ld, &b->ops[i], ctrls, &msgids[i]);
+		rc = op_send(conn->ld, &b->ops[i], &spec, &msgids[i]);
 		if (rc != LDAP_SUCCESS) {
 			ret = dir_fail_ldap(conn, rc, NULL, "cannot send %s of '%s'",
 					    op_verb(b->ops[i].kind), b->ops[i].dn);
 			goto abort;
 		}
 		while (i + 1 - answered >= BATCH_WINDOW) {
-			ret = answer_read(conn, b, msgids, i + 1);
+			ret = answer_read(conn, b->ops, msgids, i + 1);
 			if (ret != DIR_OK)
 				goto abort;
 			answered++;
 		}
 	}
 	while (answered < b->count) {
-		ret = answer_read(conn, b, msgids, b->count);
+		ret = answer_read(conn, b->ops, msgids, b->count);
 		if (ret != DIR_OK)
 			goto abort;
 		answered++;
@@ -337,12 +369,32 @@ int batch_run(struct dir_conn *conn, const struct batch *b)
 	goto out;
 abort:
 	/* Drain what is still in flight, then drop the whole transaction. */
-	while (answered < b->count && answer_read(conn, b, msgids, b->count) !=
+	while (answered < b->count && answer_read(conn, b->ops, msgids, b->count) !=
 					      DIR_ERR_UNREACHABLE)
 		answered++;
 	ldap_txn_end_s(conn->ld, 0, txnid, NULL, NULL, NULL);
 out:
 	ber_bvfree(txnid);
 	free(msgids);
+	return ret;
+}
+
+int batch_run_plain(struct dir_conn *conn, const struct batch *b,
+		    bool tolerate_missing)
+{
+	int ret = DIR_OK;
+
+	for (size_t i = 0; i < b->count && ret == DIR_OK; i++) {
+		int msgid;
+		int rc = op_send(conn->ld, &b->ops[i], NULL, &msgid);
+
+		if (rc != LDAP_SUCCESS)
+			return dir_fail_ldap(conn, rc, NULL, "cannot send %s of '%s'",
+					     op_verb(b->ops[i].kind), b->ops[i].dn);
+		ret = answer_read(conn, &b->ops[i], &msgid, 1);
+		if (tolerate_missing && (ret == DIR_ERR_NOT_FOUND ||
+					 ret == DIR_ERR_CONFLICT))
+			ret = DIR_OK;
+	}
 	return ret;
 }

@@ -10,6 +10,7 @@ struct batch_op {
 	enum batch_kind kind;
 	char *dn;
 	LDAPMod **mods;		/* NULL-terminated; NULL for a delete */
+	char *assertion;	/* RFC 4528 filter the entry must match */
 };
 
 struct batch {
@@ -24,6 +25,11 @@ void batch_free(struct batch *b);
 int batch_add(struct batch *b, struct dir_entry *e);
 int batch_replace(struct batch *b, struct dir_entry *e);
 int batch_delete(struct batch *b, const char *dn);
+
+/* Queue a delete that takes effect only while the entry matches filter
+ * (the assertion control, RFC 4528); otherwise the transaction fails
+ * with DIR_ERR_CONFLICT. */
+int batch_delete_if(struct batch *b, const char *dn, const char *filter);
 
 /* Queue a modify with one mod: LDAP_MOD_ADD, _DELETE or _REPLACE of one
  * value (NULL: all values, for a delete or replace). */
@@ -41,5 +47,14 @@ int batch_version(struct batch *b, const char *policy_dn, uint64_t old,
  * on a version or an existing entry gives DIR_ERR_CONFLICT.
  */
 int batch_run(struct dir_conn *conn, const struct batch *b);
+
+/*
+ * Carry out the queued updates one by one without a transaction, for
+ * the steps slapd 2.5.13 cannot run in one: a transaction that deletes
+ * the last child of an entry fails at commit. With tolerate_missing an
+ * entry or value that is already gone counts as done.
+ */
+int batch_run_plain(struct dir_conn *conn, const struct batch *b,
+		    bool tolerate_missing);
 
 #endif

@@ -99,4 +99,9 @@ int dir_rule_read(struct dir_conn *conn, LDAP *ld, LDAPMessage *entry,
  * different places compare as plain strings; both malloc'd. */
 int dir_dn_split(const char *dn, char **self, char **parent);
 
+/* A sorted set of DNs in the form dir_dn_split prints, for lookups of
+ * DNs that may be written differently; free with dir_names_free. */
+int dir_dn_set_new(char *const *dns, size_t n, char ***set);
+bool dir_dn_set_has(char *const *set, size_t n, const char *dn);
+
 #endif

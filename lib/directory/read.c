@@ -130,6 +130,46 @@ out:
 	return ret;
 }
 
+static int canon_compare(const void *a, const void *b)
+{
+	return strcasecmp(*(char *const *)a, *(char *const *)b);
+}
+
+int dir_dn_set_new(char *const *dns, size_t n, char ***set)
+{
+	char **out = calloc(n ? n : 1, sizeof(*out));
+	int ret = DIR_OK;
+
+	*set = NULL;
+	if (!out)
+		return DIR_ERR_NOMEM;
+	for (size_t i = 0; i < n && ret == DIR_OK; i++) {
+		char *parent = NULL;
+
+		ret = dir_dn_split(dns[i], &out[i], &parent);
+		free(parent);
+	}
+	if (ret != DIR_OK) {
+		dir_names_free(out, n);
+		return ret;
+	}
+	qsort(out, n, sizeof(*out), canon_compare);
+	*set = out;
+	return DIR_OK;
+}
+
+bool dir_dn_set_has(char *const *set, size_t n, const char *dn)
+{
+	char *self = NULL, *parent = NULL;
+	bool found = false;
+
+	if (n && dir_dn_split(dn, &self, &parent) == DIR_OK)
+		found = bsearch(&self, set, n, sizeof(*set), canon_compare) != NULL;
+	free(self);
+	free(parent);
+	return found;
+}
+
 static bool has_class(LDAP *ld, LDAPMessage *entry, const char *name)
 {
 	struct berval **vals = ldap_get_values_len(ld, entry, "objectClass");
@@ -224,8 +264,8 @@ static int slots_add(struct dir_conn *conn, LDAPMessage *e,
 
 /* First pass: one named_rule per ipsecNFA entry. */
 static int fetch_rules(struct dir_conn *conn, LDAPMessage *res,
-		       struct policy_doc *out, struct rule_slot **slots,
-		       size_t *nslots)
+		       struct policy_doc *out, char *const *refs, size_t nrefs,
+		       struct rule_slot **slots, size_t *nslots)
 {
 	size_t n = 0;
 	int ret = DIR_OK;
@@ -241,8 +281,17 @@ static int fetch_rules(struct dir_conn *conn, LDAPMessage *res,
 	for (LDAPMessage *e = ldap_first_entry(conn->ld, res);
 	     e && ret == DIR_OK; e = ldap_next_entry(conn->ld, e)) {
 		struct named_rule *r;
+		char *dn;
+		bool linked;
 
 		if (!has_class(conn->ld, e, "ipsecNFA"))
+			continue;
+		/* Only rules the policy links to count: a rule whose deletion
+		 * was cut short stays unlinked until the next write removes it. */
+		dn = ldap_get_dn(conn->ld, e);
+		linked = dn && dir_dn_set_has(refs, nrefs, dn);
+		ldap_memfree(dn);
+		if (!linked)
 			continue;
 		r = &out->rules[out->rule_count++];
 		r->name = first_value(conn->ld, e, "ipsecName");
@@ -318,11 +367,18 @@ int dir_policy_fetch(struct dir_conn *conn, const char *policy_dn,
 	struct rule_slot *slots = NULL;
 	size_t nslots = 0;
 	char *self = NULL, *container = NULL, *filter = NULL;
+	char **refs = NULL, **set = NULL;
+	size_t nrefs = 0;
 	int rc;
 	int ret;
 
 	memset(out, 0, sizeof(*out));
 	ret = fetch_policy_entry(conn, policy_dn, out);
+	if (ret == DIR_OK)
+		ret = dir_read_attr(conn, policy_dn, "ipsecNFAReference", &refs,
+				    &nrefs);
+	if (ret == DIR_OK)
+		ret = dir_dn_set_new(refs, nrefs, &set);
 	if (ret == DIR_OK)
 		ret = dir_dn_split(policy_dn, &self, &container);
 	if (ret == DIR_OK)
@@ -338,7 +394,7 @@ int dir_policy_fetch(struct dir_conn *conn, const char *policy_dn,
 				    policy_dn);
 		goto out;
 	}
-	ret = fetch_rules(conn, res, out, &slots, &nslots);
+	ret = fetch_rules(conn, res, out, set, nrefs, &slots, &nslots);
 	if (ret != DIR_OK)
 		goto out;
 	qsort(slots, nslots, sizeof(*slots), slot_compare);
@@ -353,6 +409,8 @@ out:
 	free(self);
 	free(container);
 	free(filter);
+	dir_names_free(refs, nrefs);
+	dir_names_free(set, set ? nrefs : 0);
 	ldap_msgfree(res);
 	if (ret != DIR_OK)
 		policy_doc_free(out);

@@ -4,12 +4,32 @@
  * adds a rule or replaces only the parts the line gave, -o deletes the
  * policy or the named rules, -x / -y assign and unassign.
  *
- * Each command reads the policy's version and rule names, builds every
- * update, and sends them in one transaction whose first update steps the
- * version. When another writer changed the policy in between, the step
- * fails, nothing is applied, and the command reads again and retries.
+ * Atomicity without LDAP transactions. slapd 2.5.13 implements RFC 5805
+ * on back-mdb, but it crashes when two transactions commit at once or
+ * when one transaction deletes an entry and its parent, and it rolls back
+ * a transaction that deletes the last child of an entry. So writes are
+ * copy-on-write instead, with the policy entry as the one commit point:
+ *
+ *   1. read the policy (its version, links and rules);
+ *   2. compute the new policy in memory (store_merge_command);
+ *   3. add fresh entries for every new or changed rule; no reader sees
+ *      them, because readers follow only the policy's ipsecNFAReference;
+ *   4. one modify of the policy entry deletes the version read in step 1
+ *      and adds the next one (it fails when another writer came first:
+ *      optimistic locking in a single atomic operation) and swaps the
+ *      rule links;
+ *   5. delete the entries no longer linked.
+ *
+ * When step 4 loses a race, the entries of step 3 are deleted and the
+ * command starts again from step 1. Entries left behind by a command that
+ * died between steps 3 and 5 are never linked; the next write of the
+ * policy deletes them once they are older than SCAN_GRACE_SECONDS.
  */
-#include "dir_batch.h"
+#include "dir_assign.h"
+#include "dir_scan.h"
+#include "grammar.h"
+#include "policy_json.h"
+#include "store.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -20,362 +40,87 @@
 /* Attempts before a command gives up against concurrent writers. */
 #define APPLY_ATTEMPTS 60
 
-/* A stored rule: its name and the DNs of its four entries. */
-struct scan_rule {
-	char *name;
-	char *dns[DIR_RULE_ENTRIES];
+/* The updates of one write, in the order they are sent. */
+struct write_plan {
+	struct batch pre;	/* host entry and fresh rule entries */
+	struct batch commit;	/* the one modify or add of the policy */
+	struct batch post;	/* unlinked entries, then assignments */
+	struct batch assign;
 };
 
-/* What a command needs to know about the stored policy. */
-struct policy_scan {
-	bool exists;
-	uint64_t version;
-	char *container;	/* parent of the policy entry */
-	struct scan_rule *rules;
-	size_t rule_count;
-	char **owned;		/* every entry that belongs to the policy */
-	size_t owned_count;
-};
-
-static void scan_free(struct policy_scan *s)
+static void plan_free(struct write_plan *p)
 {
-	for (size_t i = 0; i < s->rule_count; i++) {
-		free(s->rules[i].name);
-		for (int k = 0; k < DIR_RULE_ENTRIES; k++)
-			free(s->rules[i].dns[k]);
-	}
-	free(s->rules);
-	dir_names_free(s->owned, s->owned_count);
-	free(s->container);
-	memset(s, 0, sizeof(*s));
+	batch_free(&p->pre);
+	batch_free(&p->commit);
+	batch_free(&p->post);
+	batch_free(&p->assign);
 }
 
-static int names_push(char ***names, size_t *count, char *name)
+static bool rule_same(const struct rule_spec *a, const struct rule_spec *b)
 {
-	char **grown;
+	json_t *ja = rule_to_json(a, PRINT_SECRETS);
+	json_t *jb = rule_to_json(b, PRINT_SECRETS);
+	bool same = ja && jb && json_equal(ja, jb);
 
-	if (!name)
-		return DIR_ERR_NOMEM;
-	grown = realloc(*names, (*count + 1) * sizeof(*grown));
-	if (!grown) {
-		free(name);
-		return DIR_ERR_NOMEM;
-	}
-	grown[(*count)++] = name;
-	*names = grown;
-	return DIR_OK;
-}
-
-static char *value_dup(LDAP *ld, LDAPMessage *e, const char *attr)
-{
-	struct berval **vals = ldap_get_values_len(ld, e, attr);
-	char *text = NULL;
-
-	if (vals && vals[0])
-		text = strndup(vals[0]->bv_val, vals[0]->bv_len);
-	ldap_value_free_len(vals);
-	return text;
-}
-
-static int scan_rule_add(struct dir_conn *conn, LDAPMessage *e,
-			 const char *dn, struct policy_scan *s)
-{
-	static const char *const links[DIR_RULE_ENTRIES] = {
-		NULL, "ipsecFilterReference", "ipsecNegotiationPolicyReference",
-		"ipsecISAKMPReference",
-	};
-	struct scan_rule *grown;
-	struct scan_rule *r;
-
-	grown = realloc(s->rules, (s->rule_count + 1) * sizeof(*grown));
-	if (!grown)
-		return DIR_ERR_NOMEM;
-	s->rules = grown;
-	r = &grown[s->rule_count++];
-	memset(r, 0, sizeof(*r));
-	r->name = value_dup(conn->ld, e, "ipsecName");
-	r->dns[DIR_NFA] = strdup(dn);
-	for (int k = DIR_FILTERS; k < DIR_RULE_ENTRIES; k++)
-		r->dns[k] = value_dup(conn->ld, e, links[k]);
-	return r->name && r->dns[DIR_NFA] ? DIR_OK : DIR_ERR_NOMEM;
-}
-
-static int policy_scan(struct dir_conn *conn, const char *policy_dn,
-		       struct policy_scan *s)
-{
-	char *attrs[] = { "objectClass", "ipsecName", "ipsecFilterReference",
-			  "ipsecNegotiationPolicyReference",
-			  "ipsecISAKMPReference", NULL };
-	LDAPMessage *res = NULL;
-	char *self = NULL, *filter = NULL;
-	int rc;
-	int ret;
-
-	memset(s, 0, sizeof(*s));
-	ret = dir_policy_version(conn, policy_dn, &s->version);
-	if (ret == DIR_ERR_NOT_FOUND)
-		return DIR_OK;
-	if (ret != DIR_OK)
-		return ret;
-	s->exists = true;
-	ret = dir_dn_split(policy_dn, &self, &s->container);
-	if (ret == DIR_OK)
-		ret = dir_filter_eq(conn, "ipsecOwnerReference", policy_dn, &filter);
-	if (ret != DIR_OK)
-		goto out;
-	rc = ldap_search_ext_s(conn->ld, s->container, LDAP_SCOPE_ONELEVEL,
-			       filter, attrs, 0, NULL, NULL, NULL,
-			       LDAP_NO_LIMIT, &res);
-	if (rc != LDAP_SUCCESS) {
-		ret = dir_fail_ldap(conn, rc, NULL, "cannot read the rules of policy '%s'",
-				    policy_dn);
-		goto out;
-	}
-	for (LDAPMessage *e = ldap_first_entry(conn->ld, res);
-	     e && ret == DIR_OK; e = ldap_next_entry(conn->ld, e)) {
-		struct berval **oc = ldap_get_values_len(conn->ld, e, "objectClass");
-		char *dn = ldap_get_dn(conn->ld, e);
-		bool is_rule = false;
-
-		for (size_t i = 0; oc && oc[i]; i++)
-			is_rule |= oc[i]->bv_len == 8 &&
-				   strncasecmp(oc[i]->bv_val, "ipsecNFA", 8) == 0;
-		ret = dn ? names_push(&s->owned, &s->owned_count, strdup(dn)) :
-			   DIR_ERR_NOMEM;
-		if (ret == DIR_OK && is_rule)
-			ret = scan_rule_add(conn, e, dn, s);
-		ldap_memfree(dn);
-		ldap_value_free_len(oc);
-	}
-out:
-	ldap_msgfree(res);
-	free(self);
-	free(filter);
-	return ret;
-}
-
-static const struct scan_rule *scan_rule_find(const struct policy_scan *s,
-					      const char *name)
-{
-	for (size_t i = 0; i < s->rule_count; i++)
-		if (strcmp(s->rules[i].name, name) == 0)
-			return &s->rules[i];
-	return NULL;
-}
-
-/* Queue the deletion of one rule's four entries, all leaves. */
-static int rule_delete(struct batch *b, const char *policy_dn,
-		       const struct scan_rule *r)
-{
-	int ret = DIR_OK;
-
-	for (int i = DIR_RULE_ENTRIES - 1; ret == DIR_OK && i >= 0; i--)
-		if (r->dns[i])
-			ret = batch_delete(b, r->dns[i]);
-	if (ret == DIR_OK)
-		ret = batch_value(b, policy_dn, LDAP_MOD_DELETE,
-				  "ipsecNFAReference", r->dns[DIR_NFA]);
-	return ret;
-}
-
-/* Queue a new rule's four entries, or the replacement of the parts the
- * command gave for an existing rule. */
-static int rule_write(struct dir_conn *conn, struct batch *b,
-		      const char *policy_dn, const char *container,
-		      const char *name, const struct rule_spec *rule,
-		      unsigned parts, const struct scan_rule *existing)
-{
-	struct dir_entry entries[DIR_RULE_ENTRIES];
-	char *fresh[DIR_RULE_ENTRIES] = { NULL };
-	char *const *dns = existing ? existing->dns : fresh;
-	int ret = DIR_OK;
-
-	if (existing) {
-		for (int i = 0; i < DIR_RULE_ENTRIES; i++)
-			if (!existing->dns[i])
-				return dir_fail(conn, DIR_ERR_BAD_VALUE,
-						"rule '%s' lacks a link to its parts; delete it with -o -r and write it again",
-						name);
-	} else {
-		ret = dir_rule_dns_new(conn, container, fresh);
-	}
-	if (ret == DIR_OK)
-		ret = dir_rule_entries(policy_dn, dns, name, rule,
-				       existing ? parts : ~0u, !existing, entries);
-	if (ret != DIR_OK)
-		goto out;
-	if (!existing)
-		ret = batch_value(b, policy_dn, LDAP_MOD_ADD,
-				  "ipsecNFAReference", entries[DIR_NFA].dn);
-	for (int i = 0; ret == DIR_OK && i < DIR_RULE_ENTRIES; i++)
-		ret = existing ? batch_replace(b, &entries[i]) :
-				 batch_add(b, &entries[i]);
-	for (int i = 0; i < DIR_RULE_ENTRIES; i++)
-		dir_entry_free(&entries[i]);
-out:
-	for (int i = 0; i < DIR_RULE_ENTRIES; i++)
-		free(fresh[i]);
-	return ret;
-}
-
-/* Queue removing every link to the policy (assignments), so a deleted
- * policy leaves no dangling reference even before refint runs. */
-static int links_remove(struct dir_conn *conn, struct batch *b,
-			const char *policy_dn)
-{
-	static const char *const attrs[] = { "ipsecPolicyReference",
-					     "ipsecLocalPolicyReference" };
-	int ret = DIR_OK;
-
-	for (size_t a = 0; a < 2 && ret == DIR_OK; a++) {
-		char *attr_list[] = { NULL };
-		LDAPMessage *res = NULL;
-		char *filter = NULL;
-		int rc;
-
-		ret = dir_filter_eq(conn, attrs[a], policy_dn, &filter);
-		if (ret != DIR_OK)
-			break;
-		rc = ldap_search_ext_s(conn->ld, conn->root, LDAP_SCOPE_SUBTREE,
-				       filter, attr_list, 1, NULL, NULL, NULL,
-				       LDAP_NO_LIMIT, &res);
-		free(filter);
-		if (rc != LDAP_SUCCESS) {
-			ldap_msgfree(res);
-			return dir_fail_ldap(conn, rc, NULL,
-					     "cannot find assignments of '%s'",
-					     policy_dn);
-		}
-		for (LDAPMessage *e = ldap_first_entry(conn->ld, res);
-		     e && ret == DIR_OK; e = ldap_next_entry(conn->ld, e)) {
-			char *dn = ldap_get_dn(conn->ld, e);
-
-			ret = dn ? batch_value(b, dn, LDAP_MOD_DELETE, attrs[a],
-					       policy_dn) : DIR_ERR_NOMEM;
-			ldap_memfree(dn);
-		}
-		ldap_msgfree(res);
-	}
-	return ret;
-}
-
-/* The entry and attribute that -x / -y change. */
-static int assign_target(struct dir_conn *conn, const struct command *cmd,
-			 const struct dir_assign_target *t, char **dn,
-			 const char **attr)
-{
-	char **vals = NULL;
-	size_t n = 0;
-	int ret;
-
-	*dn = NULL;
-	if (cmd->target.store == STORE_REG) {
-		*attr = "ipsecLocalPolicyReference";
-		return dir_host_dn(conn, cmd->target.location, dn);
-	}
-	*attr = "ipsecPolicyReference";
-	if (t && t->host && t->group)
-		return dir_fail(conn, DIR_ERR_USAGE,
-				"--host and --group exclude each other; assign to one");
-	if (t && t->host) {
-		ret = dir_host_find(conn, t->host, dn);
-		return ret;
-	}
-	if (t && t->group) {
-		ret = dir_group_dn(conn, t->group, dn);
-		if (ret == DIR_OK)
-			ret = dir_read_attr(conn, *dn, "ipsecName", &vals, &n);
-		dir_names_free(vals, n);
-		if (ret == DIR_ERR_NOT_FOUND)
-			dir_fail(conn, ret, "group '%s' not found; create it with --add-group=%s",
-				 t->group, t->group);
-		return ret;
-	}
-	*dn = strdup(conn->root);
-	return *dn ? DIR_OK : DIR_ERR_NOMEM;
-}
-
-/* True when two DNs name the same entry, as libldap prints them. */
-static bool dn_same(const char *a, const char *b)
-{
-	LDAPDN pa = NULL, pb = NULL;
-	char *sa = NULL, *sb = NULL;
-	bool same = false;
-
-	if (ldap_str2dn(a, &pa, LDAP_DN_FORMAT_LDAPV3) == LDAP_SUCCESS &&
-	    ldap_str2dn(b, &pb, LDAP_DN_FORMAT_LDAPV3) == LDAP_SUCCESS &&
-	    ldap_dn2str(pa, &sa, LDAP_DN_FORMAT_LDAPV3 | LDAP_DN_PRETTY) == LDAP_SUCCESS &&
-	    ldap_dn2str(pb, &sb, LDAP_DN_FORMAT_LDAPV3 | LDAP_DN_PRETTY) == LDAP_SUCCESS)
-		same = strcasecmp(sa, sb) == 0;
-	ldap_memfree(sa);
-	ldap_memfree(sb);
-	ldap_dnfree(pa);
-	ldap_dnfree(pb);
+	json_decref(ja);
+	json_decref(jb);
 	return same;
 }
 
-static int assign_queue(struct dir_conn *conn, struct batch *b,
-			const struct command *cmd,
-			const struct dir_assign_target *t,
-			const char *policy_dn, bool policy_deleted)
+static const struct named_rule *doc_rule(const struct policy_doc *doc,
+					 const char *name)
 {
-	const char *attr;
-	char *dn = NULL;
-	char **vals = NULL;
-	size_t n = 0;
-	int ret;
-
-	if (cmd->target.assign == ASSIGN_KEEP)
-		return DIR_OK;
-	ret = assign_target(conn, cmd, t, &dn, &attr);
-	if (ret != DIR_OK)
-		goto out;
-	if (cmd->target.assign == ASSIGN_SET) {
-		ret = batch_value(b, dn, LDAP_MOD_REPLACE, attr, policy_dn);
-		goto out;
-	}
-	/* -y removes the link only when it points to this policy; a deleted
-	 * policy's links are already queued for removal. */
-	if (policy_deleted)
-		goto out;
-	ret = dir_read_attr(conn, dn, attr, &vals, &n);
-	if (ret == DIR_ERR_NOT_FOUND && cmd->target.store == STORE_REG)
-		ret = DIR_OK;
-	if (ret == DIR_OK && n == 1 && dn_same(vals[0], policy_dn))
-		ret = batch_value(b, dn, LDAP_MOD_DELETE, attr, NULL);
-out:
-	dir_names_free(vals, n);
-	free(dn);
-	return ret;
+	for (size_t i = 0; doc && i < doc->rule_count; i++)
+		if (strcmp(doc->rules[i].name, name) == 0)
+			return &doc->rules[i];
+	return NULL;
 }
 
-/* With -w reg:HOST the host entry is created on first use. */
-static int host_ensure(struct dir_conn *conn, struct batch *b,
-		       const char *host)
+/* Queue fresh entries for one rule and its link from the policy. */
+static int rule_add(struct dir_conn *conn, struct write_plan *p,
+		    const char *policy_dn, const char *container,
+		    const struct named_rule *r, int link_op)
 {
-	struct dir_entry e = { 0 };
-	char **vals = NULL;
-	size_t n = 0;
+	struct dir_entry entries[DIR_RULE_ENTRIES];
+	char *dns[DIR_RULE_ENTRIES] = { NULL };
 	int ret;
 
-	ret = dir_host_dn(conn, host, &e.dn);
+	ret = dir_check_name(conn, "rule", r->name);
 	if (ret == DIR_OK)
-		ret = dir_read_attr(conn, e.dn, "ipsecName", &vals, &n);
-	dir_names_free(vals, n);
-	if (ret == DIR_ERR_NOT_FOUND) {
-		ret = dir_entry_add(&e, "objectClass", "ipsecHost");
-		if (ret == DIR_OK)
-			ret = dir_entry_add(&e, "ipsecName", host);
-		if (ret == DIR_OK)
-			ret = batch_add(b, &e);
+		ret = dir_rule_dns_new(conn, container, dns);
+	if (ret == DIR_OK)
+		ret = dir_rule_entries(policy_dn, dns, r->name, &r->rule, ~0u,
+				       true, entries);
+	if (ret == DIR_OK) {
+		for (int i = 0; ret == DIR_OK && i < DIR_RULE_ENTRIES; i++)
+			ret = batch_add(&p->pre, &entries[i]);
+		for (int i = 0; i < DIR_RULE_ENTRIES; i++)
+			dir_entry_free(&entries[i]);
 	}
-	dir_entry_free(&e);
+	if (ret == DIR_OK && link_op >= 0)
+		ret = batch_value(&p->commit, policy_dn, link_op,
+				  "ipsecNFAReference", dns[DIR_NFA]);
+	for (int i = 0; i < DIR_RULE_ENTRIES; i++)
+		free(dns[i]);
 	return ret;
 }
 
-static int policy_create(struct batch *b, const char *policy_dn,
-			 const char *name, uint32_t poll_minutes,
-			 uint64_t version)
+/* Queue the removal of an old rule: its link in the commit, its entries
+ * after it. */
+static int rule_drop(struct write_plan *p, const char *policy_dn,
+		     const struct scan_rule *r)
+{
+	int ret = batch_value(&p->commit, policy_dn, LDAP_MOD_DELETE,
+			      "ipsecNFAReference", r->dns[DIR_NFA]);
+
+	for (int i = DIR_RULE_ENTRIES - 1; ret == DIR_OK && i >= 0; i--)
+		if (r->dns[i])
+			ret = batch_delete(&p->post, r->dns[i]);
+	return ret;
+}
+
+static int policy_entry_new(struct write_plan *p, const char *policy_dn,
+			    const struct policy_doc *doc)
 {
 	struct dir_entry e = { 0 };
 	char poll[16];
@@ -385,89 +130,230 @@ static int policy_create(struct batch *b, const char *policy_dn,
 	e.dn = strdup(policy_dn);
 	if (!e.dn)
 		goto out;
-	snprintf(poll, sizeof(poll), "%u", poll_minutes);
-	snprintf(serial, sizeof(serial), "%llu", (unsigned long long)version);
+	snprintf(poll, sizeof(poll), "%u", doc->poll_minutes);
+	snprintf(serial, sizeof(serial), "%llu",
+		 (unsigned long long)doc->version);
 	ret = dir_entry_add(&e, "objectClass", "ipsecPolicy");
 	if (ret == DIR_OK)
-		ret = dir_entry_add(&e, "ipsecName", name);
+		ret = dir_entry_add(&e, "ipsecName", doc->name);
 	if (ret == DIR_OK)
 		ret = dir_entry_add(&e, "ipsecVersion", serial);
 	if (ret == DIR_OK)
 		ret = dir_entry_add(&e, "ipsecPollInterval", poll);
 	if (ret == DIR_OK)
-		ret = batch_add(b, &e);
+		ret = batch_add(&p->commit, &e);
 out:
 	dir_entry_free(&e);
 	return ret;
 }
 
-static int delete_queue(struct dir_conn *conn, struct batch *b,
-			const struct command *cmd, const char *policy_dn,
-			const struct policy_scan *s)
+/*
+ * Plan the change from the stored policy (s, old) to doc. Unchanged rules
+ * keep their entries; changed ones get fresh entries and the old ones go.
+ */
+static int plan_policy(struct dir_conn *conn, struct write_plan *p,
+		       const char *policy_dn, const struct policy_scan *s,
+		       const struct policy_doc *old,
+		       const struct policy_doc *doc)
 {
+	char *self = NULL, *container = NULL;
+	char poll[16];
+	int ret;
+
+	ret = dir_dn_split(policy_dn, &self, &container);
+	if (ret == DIR_OK && !s->exists)
+		ret = policy_entry_new(p, policy_dn, doc);
+	if (ret == DIR_OK && s->exists) {
+		ret = batch_version(&p->commit, policy_dn, s->version,
+				    doc->version);
+		snprintf(poll, sizeof(poll), "%u", doc->poll_minutes);
+		if (ret == DIR_OK && (!old || old->poll_minutes != doc->poll_minutes))
+			ret = batch_value(&p->commit, policy_dn, LDAP_MOD_REPLACE,
+					  "ipsecPollInterval", poll);
+	}
+	for (size_t i = 0; ret == DIR_OK && i < doc->rule_count; i++) {
+		const struct named_rule *r = &doc->rules[i];
+		const struct named_rule *was = doc_rule(old, r->name);
+		const struct scan_rule *stored = scan_rule_find(s, r->name);
+
+		if (was && stored && rule_same(&was->rule, &r->rule))
+			continue;
+		if (stored)
+			ret = rule_drop(p, policy_dn, stored);
+		if (ret == DIR_OK)
+			ret = rule_add(conn, p, policy_dn, container, r,
+				       LDAP_MOD_ADD);
+	}
+	for (size_t i = 0; ret == DIR_OK && i < s->rule_count; i++)
+		if (!doc_rule(doc, s->rules[i].name))
+			ret = rule_drop(p, policy_dn, &s->rules[i]);
+	for (size_t i = 0; ret == DIR_OK && i < s->garbage_count; i++)
+		ret = batch_delete(&p->post, s->garbage[i]);
+	free(self);
+	free(container);
+	return ret;
+}
+
+/* A new policy's add carries its links; move them from the modifies. */
+static int plan_links_into_add(struct write_plan *p)
+{
+	struct batch_op *add = &p->commit.ops[0];
+	size_t n = 0;
+	LDAPMod **mods;
+	size_t links = p->commit.count - 1;
+	char **values;
+
+	if (add->kind != BATCH_ADD || links == 0)
+		return DIR_OK;
+	values = calloc(links + 1, sizeof(*values));
+	if (!values)
+		return DIR_ERR_NOMEM;
+	for (size_t i = 1; i < p->commit.count; i++) {
+		values[i - 1] = p->commit.ops[i].mods[0]->mod_values[0];
+		p->commit.ops[i].mods[0]->mod_values[0] = NULL;
+	}
+	while (add->mods[n])
+		n++;
+	mods = realloc(add->mods, (n + 2) * sizeof(*mods));
+	if (!mods)
+		goto fail;
+	add->mods = mods;
+	mods[n] = calloc(1, sizeof(**mods));
+	if (!mods[n] || !(mods[n]->mod_type = strdup("ipsecNFAReference"))) {
+		free(mods[n]);
+		mods[n] = NULL;
+		goto fail;
+	}
+	mods[n]->mod_op = LDAP_MOD_ADD;
+	mods[n]->mod_values = values;
+	mods[n + 1] = NULL;
+	for (size_t i = 1; i < p->commit.count; i++) {
+		free(p->commit.ops[i].dn);
+		free(p->commit.ops[i].mods[0]->mod_values);
+		free(p->commit.ops[i].mods[0]->mod_type);
+		free(p->commit.ops[i].mods[0]);
+		free(p->commit.ops[i].mods);
+	}
+	p->commit.count = 1;
+	return DIR_OK;
+fail:
+	for (size_t i = 0; i < links; i++)
+		free(values[i]);
+	free(values);
+	return DIR_ERR_NOMEM;
+}
+
+/* Merge the batch of modifies of the policy entry into one modify, so
+ * the version check and the link changes take effect together. */
+static int plan_commit_merge(struct write_plan *p)
+{
+	struct batch_op *first;
+	size_t total = 0;
+	LDAPMod **mods;
+
+	if (p->commit.count <= 1)
+		return DIR_OK;
+	first = &p->commit.ops[0];
+	if (first->kind == BATCH_ADD)
+		return plan_links_into_add(p);
+	for (size_t i = 0; i < p->commit.count; i++)
+		for (size_t k = 0; p->commit.ops[i].mods[k]; k++)
+			total++;
+	mods = calloc(total + 1, sizeof(*mods));
+	if (!mods)
+		return DIR_ERR_NOMEM;
+	total = 0;
+	for (size_t i = 0; i < p->commit.count; i++) {
+		for (size_t k = 0; p->commit.ops[i].mods[k]; k++)
+			mods[total++] = p->commit.ops[i].mods[k];
+		free(p->commit.ops[i].mods);
+		p->commit.ops[i].mods = NULL;
+		if (i > 0)
+			free(p->commit.ops[i].dn);
+	}
+	first->mods = mods;
+	p->commit.count = 1;
+	return DIR_OK;
+}
+
+/* Remove the fresh entries of a write that did not commit. */
+static void plan_undo(struct dir_conn *conn, const struct write_plan *p)
+{
+	struct batch undo = { 0 };
+	char saved[sizeof(conn->message)];
+
+	memcpy(saved, conn->message, sizeof(saved));
+	for (size_t i = p->pre.count; i-- > 0;)
+		if (p->pre.ops[i].kind == BATCH_ADD &&
+		    batch_delete(&undo, p->pre.ops[i].dn) != DIR_OK)
+			break;
+	batch_run_plain(conn, &undo, true);
+	batch_free(&undo);
+	memcpy(conn->message, saved, sizeof(saved));
+}
+
+static int plan_run(struct dir_conn *conn, struct write_plan *p)
+{
+	int ret;
+
+	ret = plan_commit_merge(p);
+	if (ret == DIR_OK)
+		ret = batch_run_plain(conn, &p->pre, false);
+	if (ret == DIR_OK)
+		ret = batch_run_plain(conn, &p->commit, false);
+	if (ret != DIR_OK) {
+		plan_undo(conn, p);
+		return ret;
+	}
+	/* Committed: what follows only tidies up or assigns. */
+	batch_run_plain(conn, &p->post, true);
+	return batch_run_plain(conn, &p->assign, false);
+}
+
+/*
+ * Delete a whole policy. The delete of the policy entry, guarded by an
+ * assertion (RFC 4528) on the version read before, is the point where
+ * the policy disappears for every reader; links and parts go after it.
+ * refint would clear the links too, and a later write removes leftovers.
+ */
+static int policy_delete(struct dir_conn *conn, const struct command *cmd,
+			 const char *policy_dn, const struct policy_scan *s)
+{
+	struct batch first = { 0 };
+	struct batch rest = { 0 };
+	char filter[48];
 	int ret;
 
 	if (!s->exists)
 		return dir_fail(conn, DIR_ERR_NOT_FOUND, "policy '%s' not found",
 				cmd->target.policy);
-	ret = batch_version(b, policy_dn, s->version, s->version + 1);
-	if (cmd->target.rule_count == 0) {
-		if (ret == DIR_OK)
-			ret = links_remove(conn, b, policy_dn);
-		for (size_t i = 0; ret == DIR_OK && i < s->owned_count; i++)
-			ret = batch_delete(b, s->owned[i]);
-		if (ret == DIR_OK)
-			ret = batch_delete(b, policy_dn);
-		return ret;
-	}
-	for (size_t i = 0; ret == DIR_OK && i < cmd->target.rule_count; i++) {
-		const char *rule = cmd->target.rules[i];
-		const struct scan_rule *r = scan_rule_find(s, rule);
-
-		if (!r)
-			return dir_fail(conn, DIR_ERR_NOT_FOUND,
-					"rule '%s' not found in policy '%s'",
-					rule, cmd->target.policy);
-		ret = rule_delete(b, policy_dn, r);
-	}
+	snprintf(filter, sizeof(filter), "(ipsecVersion=%llu)",
+		 (unsigned long long)s->version);
+	ret = batch_delete_if(&first, policy_dn, filter);
+	if (ret == DIR_OK)
+		ret = links_remove(conn, &rest, policy_dn);
+	for (size_t i = 0; ret == DIR_OK && i < s->owned_count; i++)
+		ret = batch_delete(&rest, s->owned[i]);
+	if (ret == DIR_OK)
+		ret = batch_run_plain(conn, &first, false);
+	if (ret == DIR_OK)
+		ret = batch_run_plain(conn, &rest, true);
+	batch_free(&first);
+	batch_free(&rest);
 	return ret;
 }
 
-static int write_queue(struct dir_conn *conn, struct batch *b,
-		       const struct command *cmd, const char *policy_dn,
-		       const struct policy_scan *s)
+/* The stored policy as a document, or an empty one named after cmd. */
+static int doc_load(struct dir_conn *conn, const char *policy_dn,
+		    const struct policy_scan *s, const struct command *cmd,
+		    struct policy_doc *doc)
 {
-	char poll[16];
-	int ret;
-
-	if (!s->exists) {
-		ret = policy_create(b, policy_dn, cmd->target.policy,
-				    cmd->target.poll_minutes, 1);
-	} else {
-		ret = batch_version(b, policy_dn, s->version, s->version + 1);
-		if (ret == DIR_OK && cmd->target.poll_given) {
-			snprintf(poll, sizeof(poll), "%u",
-				 cmd->target.poll_minutes);
-			ret = batch_value(b, policy_dn, LDAP_MOD_REPLACE,
-					  "ipsecPollInterval", poll);
-		}
-	}
-	if (ret == DIR_OK && cmd->has_rule) {
-		char *self = NULL, *container = NULL;
-
-		if (cmd->target.rule_count != 1)
-			return dir_fail(conn, DIR_ERR_USAGE,
-					"a rule needs exactly one -r RuleName");
-		ret = dir_dn_split(policy_dn, &self, &container);
-		if (ret == DIR_OK)
-			ret = rule_write(conn, b, policy_dn, container,
-					 cmd->target.rules[0], &cmd->rule,
-					 cmd->parts,
-					 scan_rule_find(s, cmd->target.rules[0]));
-		free(self);
-		free(container);
-	}
-	return ret;
+	memset(doc, 0, sizeof(*doc));
+	if (s->exists)
+		return dir_policy_fetch(conn, policy_dn, doc);
+	doc->name = strdup(cmd->target.policy);
+	doc->poll_minutes = cmd->target.poll_minutes;
+	return doc->name ? DIR_OK : DIR_ERR_NOMEM;
 }
 
 static int apply_once(struct dir_conn *conn, const struct command *cmd,
@@ -475,46 +361,96 @@ static int apply_once(struct dir_conn *conn, const struct command *cmd,
 		      const char *policy_dn)
 {
 	struct policy_scan s;
-	struct batch b = { 0 };
+	struct write_plan p;
+	struct policy_doc old = { 0 }, doc = { 0 };
 	int ret;
 
+	memset(&p, 0, sizeof(p));
 	ret = policy_scan(conn, policy_dn, &s);
 	if (ret != DIR_OK)
 		goto out;
-	if (host)
-		ret = host_ensure(conn, &b, host);
+	if (cmd->target.delete && cmd->target.rule_count == 0) {
+		ret = policy_delete(conn, cmd, policy_dn, &s);
+		goto out;
+	}
+	if (cmd->target.delete && !s.exists) {
+		ret = dir_fail(conn, DIR_ERR_NOT_FOUND, "policy '%s' not found",
+			       cmd->target.policy);
+		goto out;
+	}
+	ret = doc_load(conn, policy_dn, &s, cmd, &old);
 	if (ret == DIR_OK)
-		ret = cmd->target.delete ? delete_queue(conn, &b, cmd, policy_dn, &s) :
-					   write_queue(conn, &b, cmd, policy_dn, &s);
+		ret = doc_load(conn, policy_dn, &s, cmd, &doc);
+	if (ret == DIR_OK && store_merge_command(&doc, cmd, conn->message,
+						 sizeof(conn->message)) != 0)
+		ret = cmd->target.delete ? DIR_ERR_NOT_FOUND : DIR_ERR_USAGE;
+	if (ret == DIR_OK && host)
+		ret = host_ensure(conn, &p.pre, host);
 	if (ret == DIR_OK)
-		ret = assign_queue(conn, &b, cmd, t, policy_dn,
-				   cmd->target.delete &&
-				   cmd->target.rule_count == 0);
+		ret = plan_policy(conn, &p, policy_dn, &s, s.exists ? &old : NULL,
+				  &doc);
 	if (ret == DIR_OK)
-		ret = batch_run(conn, &b);
+		ret = assign_queue(conn, &p.assign, cmd, t, policy_dn, false);
+	if (ret == DIR_OK)
+		ret = plan_run(conn, &p);
 out:
-	batch_free(&b);
+	policy_doc_free(&old);
+	policy_doc_free(&doc);
+	plan_free(&p);
 	scan_free(&s);
 	return ret;
+}
+
+/* Run one attempt function until it stops losing races. */
+static int retry(struct dir_conn *conn, const char *policy,
+		 int (*attempt)(void *), void *arg)
+{
+	unsigned seed = (unsigned)getpid() ^ (unsigned)time(NULL);
+	int ret = DIR_ERR_CONFLICT;
+
+	for (int i = 1; i <= APPLY_ATTEMPTS; i++) {
+		ret = attempt(arg);
+		if (ret != DIR_ERR_CONFLICT)
+			return ret;
+		/* Random back-off, growing with each lost race. */
+		usleep((useconds_t)(1000 + rand_r(&seed) % (2000 * i)));
+	}
+	return dir_fail(conn, ret,
+			"policy '%s' kept changing during %d attempts; try again",
+			policy, APPLY_ATTEMPTS);
+}
+
+struct apply_args {
+	struct dir_conn *conn;
+	const struct command *cmd;
+	const struct dir_assign_target *target;
+	const char *host;
+	const char *policy_dn;
+};
+
+static int apply_attempt(void *arg)
+{
+	struct apply_args *a = arg;
+
+	return apply_once(a->conn, a->cmd, a->target, a->host, a->policy_dn);
 }
 
 int dir_static_apply(struct dir_conn *conn, const struct command *cmd,
 		     const struct dir_assign_target *target)
 {
-	const char *host = NULL;
+	struct apply_args a = { conn, cmd, target, NULL, NULL };
 	char *policy_dn = NULL;
-	unsigned seed = (unsigned)getpid() ^ (unsigned)time(NULL);
 	int ret;
 
 	if (cmd->mode != MODE_STATIC || !cmd->target.policy)
 		return dir_fail(conn, DIR_ERR_USAGE,
 				"static mode needs -w and -p PolicyName");
 	if (cmd->target.store == STORE_REG) {
-		host = cmd->target.location;
-		if (!host)
+		a.host = cmd->target.location;
+		if (!a.host)
 			return dir_fail(conn, DIR_ERR_USAGE,
 					"-w reg without a host writes the local store, not the directory; write -w reg:HOST");
-		ret = dir_check_name(conn, "host", host);
+		ret = dir_check_name(conn, "host", a.host);
 		if (ret != DIR_OK)
 			return ret;
 	}
@@ -523,72 +459,51 @@ int dir_static_apply(struct dir_conn *conn, const struct command *cmd,
 		if (ret != DIR_OK)
 			return ret;
 	}
-	ret = dir_policy_dn(conn, host, cmd->target.policy, &policy_dn);
+	ret = dir_policy_dn(conn, a.host, cmd->target.policy, &policy_dn);
 	if (ret != DIR_OK)
 		return ret;
-
-	for (int attempt = 1; attempt <= APPLY_ATTEMPTS; attempt++) {
-		ret = apply_once(conn, cmd, target, host, policy_dn);
-		if (ret != DIR_ERR_CONFLICT)
-			break;
-		/* Random back-off, growing with each lost race. */
-		usleep((useconds_t)(1000 + rand_r(&seed) % (2000 * attempt)));
-	}
-	if (ret == DIR_ERR_CONFLICT)
-		dir_fail(conn, ret,
-			 "policy '%s' kept changing under %d attempts; try again",
-			 cmd->target.policy, APPLY_ATTEMPTS);
+	a.policy_dn = policy_dn;
+	ret = retry(conn, cmd->target.policy, apply_attempt, &a);
 	free(policy_dn);
 	return ret;
 }
 
-static int store_once(struct dir_conn *conn, const char *host,
-		      const char *policy_dn, const struct policy_doc *doc)
+struct store_args {
+	struct dir_conn *conn;
+	const char *host;
+	const char *policy_dn;
+	const struct policy_doc *doc;
+};
+
+static int store_attempt(void *arg)
 {
+	struct store_args *a = arg;
 	struct policy_scan s;
-	struct batch b = { 0 };
-	char *self = NULL, *container = NULL;
-	uint64_t version;
-	char poll[16];
+	struct write_plan p;
+	struct policy_doc old = { 0 };
+	struct policy_doc doc = *a->doc;
 	int ret;
 
-	ret = policy_scan(conn, policy_dn, &s);
+	memset(&p, 0, sizeof(p));
+	ret = policy_scan(a->conn, a->policy_dn, &s);
+	if (ret == DIR_OK && s.exists)
+		ret = dir_policy_fetch(a->conn, a->policy_dn, &old);
 	if (ret != DIR_OK)
 		goto out;
-	if (host)
-		ret = host_ensure(conn, &b, host);
-	if (ret != DIR_OK)
-		goto out;
-	if (!s.exists) {
-		version = doc->version > 1 ? doc->version : 1;
-		ret = policy_create(&b, policy_dn, doc->name,
-				    doc->poll_minutes, version);
-	} else {
-		version = doc->version > s.version + 1 ? doc->version :
-							  s.version + 1;
-		snprintf(poll, sizeof(poll), "%u", doc->poll_minutes);
-		ret = batch_version(&b, policy_dn, s.version, version);
-		if (ret == DIR_OK)
-			ret = batch_value(&b, policy_dn, LDAP_MOD_REPLACE,
-					  "ipsecPollInterval", poll);
-		for (size_t i = 0; ret == DIR_OK && i < s.rule_count; i++)
-			ret = rule_delete(&b, policy_dn, &s.rules[i]);
-	}
+	if (doc.version <= s.version)
+		doc.version = s.version + 1;
+	if (doc.version == 0)
+		doc.version = 1;
+	if (a->host)
+		ret = host_ensure(a->conn, &p.pre, a->host);
 	if (ret == DIR_OK)
-		ret = dir_dn_split(policy_dn, &self, &container);
-	for (size_t i = 0; ret == DIR_OK && i < doc->rule_count; i++) {
-		ret = dir_check_name(conn, "rule", doc->rules[i].name);
-		if (ret == DIR_OK)
-			ret = rule_write(conn, &b, policy_dn, container,
-					 doc->rules[i].name,
-					 &doc->rules[i].rule, ~0u, NULL);
-	}
+		ret = plan_policy(a->conn, &p, a->policy_dn, &s,
+				  s.exists ? &old : NULL, &doc);
 	if (ret == DIR_OK)
-		ret = batch_run(conn, &b);
+		ret = plan_run(a->conn, &p);
 out:
-	free(self);
-	free(container);
-	batch_free(&b);
+	policy_doc_free(&old);
+	plan_free(&p);
 	scan_free(&s);
 	return ret;
 }
@@ -596,22 +511,17 @@ out:
 int dir_policy_store(struct dir_conn *conn, const char *host,
 		     const struct policy_doc *doc)
 {
+	struct store_args a = { conn, host, NULL, doc };
 	char *policy_dn = NULL;
-	unsigned seed = (unsigned)getpid() ^ (unsigned)time(NULL);
-	int ret;
+	int ret = DIR_OK;
 
-	if (host) {
+	if (host)
 		ret = dir_check_name(conn, "host", host);
-		if (ret != DIR_OK)
-			return ret;
-	}
-	ret = dir_policy_dn(conn, host, doc->name, &policy_dn);
-	for (int attempt = 1; ret == DIR_OK && attempt <= APPLY_ATTEMPTS;
-	     attempt++) {
-		ret = store_once(conn, host, policy_dn, doc);
-		if (ret != DIR_ERR_CONFLICT)
-			break;
-		usleep((useconds_t)(1000 + rand_r(&seed) % (2000 * attempt)));
+	if (ret == DIR_OK)
+		ret = dir_policy_dn(conn, host, doc->name, &policy_dn);
+	if (ret == DIR_OK) {
+		a.policy_dn = policy_dn;
+		ret = retry(conn, doc->name, store_attempt, &a);
 	}
 	free(policy_dn);
 	return ret;

@@ -1,0 +1,387 @@
+#!/usr/bin/env python3
+"""Static mode through the ipseccmd binary against a private slapd.
+
+Run through run-with-slapd: ipseccmd writes every static-mode example of
+the reference and every static-mode row of the real-world command table,
+then the test reads the entries back with ldapsearch and compares the
+stored rules with the parser's JSON. Also: twenty concurrent writers,
+escaping, one-line errors, the local store, show/export/import.
+
+Usage: run-with-slapd cli_static_test.py PATH/TO/ipseccmd CASES.tsv
+"""
+import json
+import os
+import re
+import subprocess
+import sys
+import tempfile
+
+IPSECCMD = sys.argv[1]
+CASES = sys.argv[2]
+ENV = os.environ
+URI = ENV["IPSECCMD_TEST_LDAP_URI"]
+BASE = ENV["IPSECCMD_TEST_BASE"]
+ADMIN = ENV["IPSECCMD_TEST_ADMIN_DN"]
+PWFILE = ENV["IPSECCMD_TEST_ADMIN_PWFILE"]
+ROOT = "cn=IP Security,cn=System," + BASE
+CONN = ["--ldap-uri=" + URI, "--bind-dn=" + ADMIN, "--password-file=" + PWFILE]
+failures = []
+
+
+def check(cond, what):
+    if not cond:
+        failures.append(what)
+        print("FAIL:", what, file=sys.stderr)
+
+
+def run(args, env=None):
+    p = subprocess.run([IPSECCMD] + args, capture_output=True, text=True,
+                       env=env or ENV, timeout=60)
+    return p.returncode, p.stdout, p.stderr
+
+
+def ldap_search(base, filt="(objectClass=*)", attrs=(), scope="sub"):
+    """Entries as {dn: {attr: [values]}} (attribute names lower-cased)."""
+    p = subprocess.run(["ldapsearch", "-x", "-H", URI, "-D", ADMIN, "-y", PWFILE,
+                        "-LLL", "-o", "ldif-wrap=no", "-s", scope, "-b", base, filt]
+                       + list(attrs), capture_output=True, text=True)
+    entries, dn = {}, None
+    import base64
+    for line in p.stdout.splitlines():
+        if not line:
+            dn = None
+            continue
+        key, sep, val = line.partition(":")
+        if val.startswith(":"):
+            val = base64.b64decode(val[1:].strip()).decode()
+        else:
+            val = val.strip()
+        if key == "dn":
+            dn = val
+            entries[dn] = {}
+        elif dn is not None:
+            entries[dn].setdefault(key.lower(), []).append(val)
+    return entries
+
+
+def split_args(text):
+    """Words at spaces outside double quotes, quotes removed (the table's rule)."""
+    words, word, quoted, in_word = [], [], False, False
+    for ch in text:
+        if ch == '"':
+            quoted, in_word = not quoted, True
+        elif ch == " " and not quoted:
+            if in_word:
+                words.append("".join(word))
+            word, in_word = [], False
+        else:
+            word.append(ch)
+            in_word = True
+    if in_word:
+        words.append("".join(word))
+    return words
+
+
+def redact(rule):
+    """The rule as --json prints it: preshared keys hidden."""
+    rule = json.loads(json.dumps(rule))
+    for a in rule.get("auth", []):
+        if a.get("method") == "preshare":
+            a.pop("key", None)
+            a["key_redacted"] = True
+    return rule
+
+
+def command_json(args):
+    rc, out, err = run(args + ["--json"])
+    return json.loads(out) if rc == 0 else None
+
+
+def export(args):
+    rc, out, err = run(args + ["--export=-"])
+    check(rc == 0, "export %s: %s" % (args, err.strip()))
+    return json.loads(out) if rc == 0 else None
+
+
+def policy_entries(container, name):
+    """The policy entry and the entries that name it as owner."""
+    pols = ldap_search(container, "(&(objectClass=ipsecPolicy)(ipsecName=%s))"
+                       % escape_filter(name), scope="one")
+    if len(pols) != 1:
+        return None, {}
+    pdn = next(iter(pols))
+    owned = ldap_search(container, "(ipsecOwnerReference=%s)" % escape_filter(pdn),
+                        scope="one")
+    return (pdn, pols[pdn]), owned
+
+
+def escape_filter(value):
+    return "".join("\\%02x" % ord(c) if c in "*()\\\0" else c for c in value)
+
+
+def check_consistent(container, name, what):
+    """No dangling link: every NFA reference and every part link resolves,
+    and every owned entry is linked from the policy or a linked rule."""
+    pol, owned = policy_entries(container, name)
+    check(pol is not None, what + ": policy entry exists")
+    if pol is None:
+        return None, {}
+    pdn, attrs = pol
+    refs = {r.lower() for r in attrs.get("ipsecnfareference", [])}
+    owned_lower = {d.lower(): a for d, a in owned.items()}
+    linked = set()
+    for r in refs:
+        check(r in owned_lower, what + ": NFA reference %s resolves" % r)
+        nfa = owned_lower.get(r, {})
+        linked.add(r)
+        for link in ("ipsecfilterreference", "ipsecnegotiationpolicyreference",
+                     "ipsecisakmpreference"):
+            target = nfa.get(link, [""])[0].lower()
+            check(target in owned_lower, what + ": %s of %s resolves" % (link, r))
+            linked.add(target)
+    check(linked == set(owned_lower), what + ": no orphaned entries (%d owned, %d linked)"
+          % (len(owned_lower), len(linked)))
+    return pol, owned
+
+
+def reference_examples():
+    line = ['-f', '0+SecuredServer1', '0+SecuredServer2', '-a', 'k', 'p:corpauth',
+            '-w', 'ds:example.com', '-p', 'Default Domain Policy:30', '-r', 'Secured Servers']
+    rc, out, err = run(line + CONN)
+    check(rc == 0, "reference ds example: " + err.strip())
+    pol, owned = check_consistent("cn=Policies," + ROOT, "Default Domain Policy", "ds example")
+    if pol:
+        check(pol[1].get("ipsecpollinterval") == ["30"], "ds example: poll 30")
+        check(pol[1].get("ipsecversion") == ["1"], "ds example: version 1")
+        nfas = [a for a in owned.values() if "ipsecNFA" in a.get("objectclass", [])]
+        check(len(nfas) == 1 and nfas[0].get("ipsecname") == ["Secured Servers"],
+              "ds example: one rule named Secured Servers")
+        if nfas:
+            check(nfas[0].get("ipsecauthmethod") == ["kerberos", "preshare:corpauth"],
+                  "ds example: auth methods in order: %s" % nfas[0].get("ipsecauthmethod"))
+        filters = [a for a in owned.values() if "ipsecFilter" in a.get("objectclass", [])]
+        check(len(filters) == 1 and filters[0].get("ipsecfiltervalue") ==
+              ["0+SecuredServer1", "0+SecuredServer2"],
+              "ds example: filters %s" % (filters[0].get("ipsecfiltervalue") if filters else None))
+    # The stored rule equals the parsed one.
+    want = command_json(line)
+    got = export(['-w', 'ds:example.com', '-p', 'Default Domain Policy', '--show-policy'][:4] + CONN)
+    if want and got:
+        check(redact(got["rules"][0]["rule"]) == want["rule"],
+              "ds example: stored rule equals parsed rule")
+
+    line = ['-f', '0+*', '-a', 'p:localauth', '-w', 'reg:client7', '-p', 'Me to Anyone',
+            '-r', 'Secure My Traffic', '-x']
+    rc, out, err = run(line + CONN + ["--ldap-base=" + BASE])
+    check(rc == 0, "reference reg example on a host: " + err.strip())
+    host = ldap_search("cn=Hosts," + ROOT, "(ipsecName=client7)", scope="one")
+    hdn = next(iter(host), "")
+    check(len(host) == 1, "reg example: host entry created")
+    pol, owned = check_consistent(hdn, "Me to Anyone", "reg example")
+    if pol and host:
+        check([v.lower() for v in host[hdn].get("ipseclocalpolicyreference", [])] ==
+              [pol[0].lower()], "reg example: -x sets the local policy link")
+
+
+def real_world_rows():
+    rows = []
+    with open(CASES, encoding="utf-8") as f:
+        for line in f:
+            if line.startswith("#") or line.startswith("id\t"):
+                continue
+            parts = line.rstrip("\n").split("\t")
+            if len(parts) >= 3:
+                rows.append(parts)
+    static = [r for r in rows if re.search(r"(^|\s)[-\u2013](w|p|r)\s", " " + r[2] + " ")]
+    check(len(static) >= 20, "found the static-mode rows (%d)" % len(static))
+    for rid, expect, args, *_ in static:
+        words = split_args(args)
+        host = "row-" + rid.lower()
+        # -w REG (the local registry) goes to this host's directory entry.
+        words = ["reg:" + host if w.lower() == "reg" and i > 0 and words[i - 1] in ("-w", "\u2013w")
+                 else w for i, w in enumerate(words)]
+        parsed = command_json(words)
+        if parsed is None:
+            check(expect != "accept", "%s: parser rejects a row marked accept" % rid)
+            continue
+        check(expect != "reject", "%s: parser accepts a row marked reject" % rid)
+        target = parsed.get("target", {})
+        if target.get("store") != "reg" and "-w" in words:
+            pass
+        conn = CONN + ["--ldap-base=" + BASE]
+        name = target.get("policy")
+        rules = target.get("rules", [])
+        if target.get("delete"):
+            # Create what the row deletes, then delete it.
+            for r in rules or [None]:
+                pre = ["-w", "reg:" + host, "-p", name] + (["-r", r, "-f", "0+*"] if r else [])
+                run(pre + conn)
+        rc, out, err = run(words + conn)
+        check(rc == 0, "%s: ipseccmd %s failed: %s" % (rid, args, err.strip()))
+        if rc != 0:
+            continue
+        hostdn = "ipsecName=%s,cn=Hosts,%s" % (host, ROOT)
+        if target.get("delete"):
+            pol, owned = policy_entries(hostdn, name)
+            if rules:
+                check_consistent(hostdn, name, rid)
+                names = [a.get("ipsecname", [""])[0] for a in owned.values()
+                         if "ipsecNFA" in a.get("objectclass", [])]
+                check(not set(rules) & set(names), "%s: deleted rules are gone" % rid)
+            else:
+                check(pol is None and not owned, "%s: policy and its parts are gone" % rid)
+            continue
+        check_consistent(hostdn, name, rid)
+        doc = export(["-w", "reg:" + host, "-p", name] + conn)
+        if doc is None:
+            continue
+        if parsed.get("has_rule", bool(rules)) and "rule" in parsed and rules:
+            stored = [r for r in doc["rules"] if r["name"] == rules[0]]
+            check(len(stored) == 1 and redact(stored[0]["rule"]) == parsed["rule"],
+                  "%s: stored rule equals the parsed rule" % rid)
+        host_entry = ldap_search(hostdn, scope="base")
+        link = host_entry.get(hostdn, {}).get("ipseclocalpolicyreference", [])
+        if target.get("assign") == "set":
+            check(len(link) == 1, "%s: -x assigns the policy" % rid)
+        elif target.get("assign") == "unset":
+            check(not link, "%s: -y leaves no assignment" % rid)
+
+
+def concurrent_writers():
+    conn = CONN + ["-w", "ds:example.com"]
+    procs = []
+    for i in range(20):
+        args = ["-p", "Busy" + (":%d" % (10 + i) if i % 2 else ""), "-r", "R%02d" % i,
+                "-f", "0+192.0.2.%d" % (i + 1), "-a", "p:key%d" % i]
+        procs.append(subprocess.Popen([IPSECCMD] + args + conn, stdout=subprocess.PIPE,
+                                      stderr=subprocess.PIPE, text=True))
+    for i, p in enumerate(procs):
+        out, err = p.communicate(timeout=120)
+        check(p.returncode == 0, "concurrent writer %d: %s" % (i, err.strip()))
+    pol, owned = check_consistent("cn=Policies," + ROOT, "Busy", "concurrent writers")
+    if pol:
+        nfas = sorted(a.get("ipsecname", [""])[0] for a in owned.values()
+                      if "ipsecNFA" in a.get("objectclass", []))
+        check(nfas == ["R%02d" % i for i in range(20)], "concurrent writers: all 20 rules kept")
+        check(pol[1].get("ipsecversion") == ["20"],
+              "concurrent writers: version 20, got %s" % pol[1].get("ipsecversion"))
+    # Twenty deleting at once: ten rules each twice; one wins, the
+    # other finds the rule gone and says so.
+    procs = [subprocess.Popen([IPSECCMD, "-p", "Busy", "-r", "R%02d" % (i % 10), "-o"] + conn,
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+             for i in range(20)]
+    results = [(p.wait(timeout=120), p.stderr.read()) for p in procs]
+    ok = sum(1 for rc, _ in results if rc == 0)
+    check(ok == 10, "concurrent deletes: 10 succeed, got %d" % ok)
+    check(all(rc == 0 or "not found" in err for rc, err in results),
+          "concurrent deletes: losers report the rule as not found")
+    pol, owned = check_consistent("cn=Policies," + ROOT, "Busy", "concurrent deletes")
+    nfas = [a for a in owned.values() if "ipsecNFA" in a.get("objectclass", [])]
+    check(len(nfas) == 10, "concurrent deletes: ten rules left")
+
+
+def count_all():
+    return len(ldap_search(ROOT))
+
+
+def one_line_errors():
+    before = count_all()
+    cases = [
+        ("unreachable", ["-w", "ds:example.com", "-p", "E", "--ldap-uri=ldap://127.0.0.1:1",
+                         "--bind-dn=" + ADMIN, "--password-file=" + PWFILE], "Can't contact"),
+        ("schema missing", ["-w", "ds:nothere.example", "-p", "E"] + CONN, "ipseccmd-ldap-setup"),
+        ("not found", ["-w", "ds:example.com", "-p", "No Such Policy", "-o"] + CONN,
+         "'No Such Policy' not found"),
+        ("name too long", ["-w", "ds:example.com", "-p", "n" * 300] + CONN, "use at most 255"),
+        ("rule not found", ["-w", "ds:example.com", "-p", "Busy", "-r", "Nope", "-o"] + CONN,
+         "'Nope' not found"),
+    ]
+    with tempfile.NamedTemporaryFile("w", delete=False) as f:
+        f.write("wrong-password\n")
+        bad = f.name
+    os.chmod(bad, 0o600)
+    cases.append(("bind refused", ["-w", "ds:example.com", "-p", "E", "--ldap-uri=" + URI,
+                                   "--bind-dn=" + ADMIN, "--password-file=" + bad],
+                  "Invalid credentials"))
+    with tempfile.NamedTemporaryFile("w", delete=False) as f:
+        f.write("x\n")
+        loose = f.name
+    os.chmod(loose, 0o644)
+    cases.append(("password file readable", ["-w", "ds:example.com", "-p", "E", "--ldap-uri=" + URI,
+                                             "--bind-dn=" + ADMIN, "--password-file=" + loose],
+                  "chmod 600"))
+    for what, args, text in cases:
+        rc, out, err = run(args)
+        check(rc == 1, "%s: exit 1, got %d" % (what, rc))
+        lines = err.strip().splitlines()
+        check(len(lines) == 1 and text in err, "%s: one line naming it: %r" % (what, err))
+    os.unlink(bad)
+    os.unlink(loose)
+    check(count_all() == before, "errors wrote nothing")
+
+
+def escaping():
+    names = ['a, b + c', 'quote " back \\ slash', '<angle> ; semi = eq',
+             'star * (paren) #hash', '#lead', ' spaces around ', 'Grüße, 東京 🙂']
+    conn = CONN + ["-w", "ds:example.com"]
+    for n in names:
+        rc, out, err = run(["-p", n, "-r", n, "-f", "0+198.51.100.7"] + conn)
+        check(rc == 0, "name %r: %s" % (n, err.strip()))
+        doc = export(["-p", n] + conn)
+        check(doc is not None and doc["name"] == n and doc["rules"][0]["name"] == n,
+              "name %r round-trips" % n)
+        rc, out, err = run(["-p", n, "--list"] + conn)
+        check(n in out.split("\n"), "name %r listed" % n)
+        rc, out, err = run(["-p", n, "-o"] + conn)
+        check(rc == 0, "name %r deleted: %s" % (n, err.strip()))
+
+
+def local_store_and_moves():
+    d = tempfile.mkdtemp(prefix="ipseccmd-store.")
+    env = dict(ENV, IPSECCMD_STORE_DIR=d)
+    rc, out, err = run(["-w", "reg", "-p", "A", "-r", "r", "-f", "0+*", "-a", "p:s3cret", "-x"], env)
+    check(rc == 0, "local store write: " + err.strip())
+    rc, out, err = run(["-w", "reg", "-p", "B", "-x"], env)
+    rc, out, err = run(["-w", "reg", "-p", "A", "--list"], env)
+    check(out == "A\nB\t(assigned)\n", "only one local policy is assigned: %r" % out)
+    check(sorted(os.listdir(d)) == ["store.json", "store.lock"], "no temporary files left")
+    check(os.stat(os.path.join(d, "store.json")).st_mode & 0o777 == 0o600, "store mode 0600")
+    # Export from the local store, import into the directory, compare.
+    exp = os.path.join(d, "A.json")
+    rc, out, err = run(["-w", "reg", "-p", "A", "--export=" + exp], env)
+    check(rc == 0, "export: " + err.strip())
+    rc, out, err = run(["-w", "ds:example.com", "-p", "A", "--import=" + exp] + CONN)
+    check(rc == 0, "import into the directory: " + err.strip())
+    a = export(["-w", "reg", "-p", "A"][:4] + ["--store-dir=" + d])
+    b = export(["-w", "ds:example.com", "-p", "A"] + CONN)
+    if a and b:
+        check(a["rules"] == b["rules"], "local and directory copies have the same rules")
+    # --show-policy prints lines that re-create the policy elsewhere.
+    rc, out, err = run(["-w", "ds:example.com", "-p", "A", "--show-policy", "--show-secrets"] + CONN)
+    check(rc == 0 and out.startswith("ipseccmd "), "show-policy prints command lines")
+    d2 = tempfile.mkdtemp(prefix="ipseccmd-store.")
+    for line in out.splitlines():
+        words = split_args(line)[1:]
+        words = ["reg" if w.startswith("ds") and i and words[i - 1] == "-w" else w
+                 for i, w in enumerate(words)]
+        rc, o, e = run(words + ["--store-dir=" + d2])
+        check(rc == 0, "re-run of shown line: " + e.strip())
+    c = export(["-w", "reg", "-p", "A", "--store-dir=" + d2])
+    if a and c:
+        check(a["rules"] == c["rules"], "shown lines re-create the policy")
+
+
+def main():
+    reference_examples()
+    real_world_rows()
+    concurrent_writers()
+    one_line_errors()
+    escaping()
+    local_store_and_moves()
+    if failures:
+        print("%d check(s) failed" % len(failures), file=sys.stderr)
+        sys.exit(1)
+    print("all checks passed")
+
+
+main()
