@@ -4,9 +4,9 @@
  *
  * The handle keeps the set it installed in memory, so an apply sends only
  * the difference and never dumps. The agent never flushes and never
- * changes a policy outside its priority band (weight.h); a policy of
- * another program with the same selector as a wanted one makes the apply
- * fail instead of replacing it.
+ * changes a policy outside its priority band (weight.h). When another
+ * program's policy has the selector of a wanted one, the apply fails
+ * instead of replacing it.
  */
 #ifndef IPSECCMD_SPD_H
 #define IPSECCMD_SPD_H
@@ -63,9 +63,9 @@ int spd_reconcile(struct spd_handle *h);
 
 /*
  * Dump the kernel's policies in the agent's band into out (which must be
- * empty), with the rule names of the installed set where the key matches;
- * a policy the agent does not remember gets an empty name. For "show
- * filters". Returns 0 or a negative errno.
+ * empty) for "show filters". Each policy gets the rule name of the
+ * installed policy with its key, or an empty name when the agent does not
+ * remember it. Returns 0 or a negative errno.
  */
 int spd_read(struct spd_handle *h, struct spd_set *out);
 
@@ -75,7 +75,7 @@ const struct spd_set *spd_installed(const struct spd_handle *h);
 /*
  * Set the namespace's hash thresholds (ip xfrm policy set hthresh4/6) so
  * that policies of wanted with prefixes down to /24 (IPv4) and /64 (IPv6)
- * are hashed; shorter ones stay on the kernel's slower inexact lists.
+ * are hashed. Shorter ones stay on the kernel's slower inexact lists.
  * Sends nothing when the thresholds already match. The thresholds are
  * global to the namespace and change only lookup speed, never which
  * policy matches. Returns 0 or a negative errno.

@@ -2,9 +2,9 @@
  * Kernel XFRM policies as the agent wants them or has installed them.
  *
  * A policy's identity in the kernel is its selector, its direction and its
- * mark; priority, action and templates are its content. The agent leaves
- * the mark at 0/0, so struct spd_policy keys on selector and direction
- * alone, and a set holds at most one policy per key.
+ * mark, and priority, action and templates are its content. The agent
+ * leaves the mark at 0/0, so struct spd_policy keys on selector and
+ * direction alone, and a set contains at most one policy per key.
  */
 #ifndef IPSECCMD_SPD_SET_H
 #define IPSECCMD_SPD_SET_H
@@ -19,7 +19,7 @@ enum spd_dir { SPD_DIR_IN = 0, SPD_DIR_OUT = 1, SPD_DIR_FWD = 2 };
 /* Actions as the kernel numbers them (XFRM_POLICY_ALLOW, _BLOCK). */
 enum spd_action { SPD_ACTION_ALLOW = 0, SPD_ACTION_BLOCK = 1 };
 
-/* An address with its family; bytes in network order, IPv4 in bytes[0..3]. */
+/* An address with its family, bytes in network order (IPv4 in bytes[0..3]). */
 struct spd_addr {
 	int family;		/* AF_INET or AF_INET6 */
 	uint8_t bytes[16];
