@@ -5,6 +5,7 @@
 #include "dir_internal.h"
 
 #include <arpa/inet.h>
+#include <sasl/sasl.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <netinet/in.h>
@@ -381,9 +382,25 @@ out:
 	return ret;
 }
 
+/* EXTERNAL asks for nothing but an optional authorization identity; an
+ * empty answer to each prompt means "the authenticated identity". */
+static int sasl_interact(LDAP *ld, unsigned flags, void *defaults,
+			 void *prompts)
+{
+	sasl_interact_t *p = prompts;
+
+	(void)ld;
+	(void)flags;
+	(void)defaults;
+	for (; p && p->id != SASL_CB_LIST_END; p++) {
+		p->result = "";
+		p->len = 0;
+	}
+	return LDAP_SUCCESS;
+}
+
 static int bind_any(struct dir_conn *conn, const struct dir_options *o)
 {
-	struct berval empty = { 0, NULL };
 	int rc;
 
 	if (o->sasl_external && o->bind_dn)
@@ -393,8 +410,11 @@ static int bind_any(struct dir_conn *conn, const struct dir_options *o)
 		return bind_simple(conn, o);
 	if (!o->sasl_external)
 		return DIR_OK;	/* anonymous */
-	rc = ldap_sasl_bind_s(conn->ld, NULL, "EXTERNAL", &empty, NULL, NULL,
-			      NULL);
+	/* The identity comes from the socket or the TLS client certificate;
+	 * the exchange runs through Cyrus SASL, as ldapsearch -Y EXTERNAL. */
+	rc = ldap_sasl_interactive_bind_s(conn->ld, NULL, "EXTERNAL", NULL,
+					  NULL, LDAP_SASL_QUIET,
+					  sasl_interact, NULL);
 	if (rc != LDAP_SUCCESS)
 		return dir_fail_ldap(conn, rc, NULL,
 				     "SASL EXTERNAL bind failed (needs ldapi:// or a TLS client certificate)") ==
