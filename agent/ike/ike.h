@@ -63,10 +63,10 @@ struct ike_rule_result {
 };
 
 /*
- * The generated configuration: `conns` is swanctl.conf text with the
- * connections and authorities and no secret; `secrets` is the secrets
- * section (preshared keys, hex-encoded) and must only be written to a
- * file that only root can read. results[i] belongs to rules[i].
+ * The generated configuration. `conns` is swanctl.conf text with the
+ * connections and authorities and no secret. `secrets` is the secrets
+ * section with the preshared keys in hex, for a file only root can read.
+ * results[i] belongs to rules[i].
  */
 struct ike_config {
 	char *conns;
@@ -127,5 +127,18 @@ struct ike_daemon {
  * or -EIO when swanctl fails (its output is logged).
  */
 int ike_config_load(const struct ike_daemon *daemon, unsigned changed);
+
+/*
+ * Build, write and load in one step, as the agent does after each apply:
+ * ike_dir_prepare() on daemon->swanctl_dir, then ike_config_build(),
+ * ike_config_write() and ike_config_load() with what changed. *out gets
+ * the configuration with the per-rule results (free it with
+ * ike_config_free()) and *changed the enum ike_change bits. Returns 0 or
+ * a negative errno; -EIO means swanctl failed and the files are written.
+ */
+int ike_sync(const struct ike_rule_ref *rules, size_t count,
+	     const struct ike_credentials *creds,
+	     const struct ike_daemon *daemon, struct ike_config *out,
+	     unsigned *changed);
 
 #endif

@@ -93,6 +93,12 @@ static void ike_ts_add(struct ike_text *list, const struct addr_spec *a,
 	char item[INET6_ADDRSTRLEN + 64];
 	const char *net = ike_addr_literal(a, buf, sizeof(buf));
 
+	/* `*` against `*` gives no family, so it covers both. */
+	if (!net && a->kind == ADDR_ANY && other_family == 0) {
+		ike_ts_add(list, a, AF_INET, protocol, port);
+		ike_ts_add(list, a, AF_INET6, protocol, port);
+		return;
+	}
 	if (!net && a->kind == ADDR_ANY)
 		net = other_family == AF_INET6 ? "::/0" : "0.0.0.0/0";
 	if (!net)

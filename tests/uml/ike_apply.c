@@ -102,8 +102,10 @@ static int xfrm_apply(const struct rule_spec *rule)
 		fprintf(stderr, "ike-apply: compiling the XFRM policies failed\n");
 		goto out;
 	}
+	/* Adopt what an earlier run installed, as the agent does at start. */
 	h = spd_open();
-	if (!h || spd_apply(h, &set, &stats, err) != 0) {
+	if (!h || spd_reconcile(h) != 0 ||
+	    spd_apply(h, &set, &stats, err) != 0) {
 		fprintf(stderr, "ike-apply: applying the XFRM policies failed: %s\n", err);
 		goto out;
 	}
@@ -119,7 +121,8 @@ int main(int argc, char *argv[])
 {
 	struct options o = { 0 };
 	char *args[ARGS_MAX] = { 0 };
-	int nargs = 0, ret = 1, changed;
+	int nargs = 0, ret = 1;
+	unsigned changed = 0;
 	struct command cmd = { 0 };
 	struct diag_list diags = { 0 };
 	struct ike_config cfg = { 0 };
@@ -149,14 +152,10 @@ int main(int argc, char *argv[])
 	}
 	ref = (struct ike_rule_ref){ NULL, RULE_NAME, &cmd.rule,
 				     spd_rule_reqid(RULE_NAME), o.version };
-	if (ike_config_build(&ref, 1, &creds, &cfg) != 0 ||
-	    ike_dir_prepare(o.daemon.swanctl_dir) != 0)
+	if (ike_sync(&ref, 1, &creds, &o.daemon, &cfg, &changed) != 0)
 		goto out;
-	changed = ike_config_write(&cfg, &creds, o.daemon.swanctl_dir);
-	if (changed < 0 || ike_config_load(&o.daemon, (unsigned)changed) != 0)
-		goto out;
-	printf("reqid: %lu\nconn: %s\nnote: %s\nweak: %s\n",
-	       (unsigned long)ref.reqid,
+	printf("changed: %u\nreqid: %lu\nconn: %s\nnote: %s\nweak: %s\n",
+	       changed, (unsigned long)ref.reqid,
 	       cfg.results[0].conn ? cfg.results[0].conn : "(none)",
 	       cfg.results[0].note ? cfg.results[0].note : "(none)",
 	       cfg.results[0].weak ? "yes" : "no");
