@@ -1,12 +1,339 @@
-/* Placeholder for the query-mode handler until its implementation lands. */
+/*
+ * Query mode: `ipseccmd show TOPIC...` reads this host's kernel XFRM state
+ * and the agent's status; `ipseccmd \\HOST show TOPIC...` reads HOST's
+ * latest report from ipseccmd-server and says how old it is; --fleet
+ * prints the server's fleet summary. Options:
+ *   --server=URL --cert=FILE --key=FILE --ca=FILE  the report server and
+ *       the administrator certificate (defaults from /etc/ipseccmd/cli.conf
+ *       or --config=FILE, "name = value" lines with the same names)
+ *   --control=PATH  the agent's control socket
+ *   --fleet  --stale-after=SECONDS  --json
+ */
 #include "cli.h"
 
-#include <stdio.h>
+#include "fetch.h"
+#include "report.h"
+#include "show.h"
+
+#include <curl/curl.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#define QUERY_CONFIG_DEFAULT "/etc/ipseccmd/cli.conf"
+#define QUERY_CONTROL_DEFAULT "/run/ipseccmd/agent.sock"
+
+struct query_request {
+	char *server;
+	char *cert;
+	char *key;
+	char *ca;
+	const char *control;
+	const char *stale_after;
+	bool fleet;
+	bool json;
+};
+
+static const char *const config_names[] = { "server", "cert", "key", "ca" };
+
+static char **request_slot(struct query_request *r, size_t i)
+{
+	char **slots[] = { &r->server, &r->cert, &r->key, &r->ca };
+
+	return slots[i];
+}
+
+static void request_free(struct query_request *r)
+{
+	for (size_t i = 0; i < 4; i++)
+		free(*request_slot(r, i));
+}
+
+static char *trim(char *text)
+{
+	char *end;
+
+	text += strspn(text, " \t");
+	end = text + strlen(text);
+	while (end > text && strchr(" \t\r\n", end[-1]))
+		*--end = '\0';
+	return text;
+}
+
+/* Fill settings not given on the command line from the config file. */
+static int config_read(struct query_request *r, const char *path,
+		       bool must_exist)
+{
+	FILE *in = fopen(path, "re");
+	char *line = NULL;
+	size_t cap = 0;
+	unsigned lineno = 0;
+	int ret = -1;
+
+	if (!in) {
+		if (!must_exist && errno == ENOENT)
+			return 0;
+		fprintf(stderr, "ipseccmd: unable to open '%s': %s\n", path,
+			strerror(errno));
+		return -1;
+	}
+	while (getline(&line, &cap, in) != -1) {
+		char *text = trim(line);
+		char *eq = strchr(text, '=');
+		size_t i;
+
+		lineno++;
+		if (*text == '\0' || *text == '#')
+			continue;
+		if (eq)
+			*eq = '\0';
+		for (i = 0; i < 4 && strcmp(trim(text), config_names[i]); i++)
+			;
+		if (!eq || i == 4) {
+			fprintf(stderr, "ipseccmd: %s:%u: unknown setting '%s': "
+					"use server, cert, key or ca = VALUE\n",
+				path, lineno, trim(text));
+			goto out;
+		}
+		if (!*request_slot(r, i) &&
+		    !(*request_slot(r, i) = strdup(trim(eq + 1))))
+			goto out;
+	}
+	ret = 0;
+out:
+	free(line);
+	fclose(in);
+	return ret;
+}
+
+static int request_read(struct cli_options *opts, struct query_request *r)
+{
+	struct cli_option *config = cli_option_take(opts, "config");
+	struct cli_option *o;
+	const char *unused;
+
+	for (size_t i = 0; i < 4; i++) {
+		o = cli_option_take(opts, config_names[i]);
+		if (!o)
+			continue;
+		if (!o->value || !*o->value) {
+			fprintf(stderr, "ipseccmd: --%s needs a value: write "
+					"--%s=VALUE\n",
+				config_names[i], config_names[i]);
+			return CLI_EXIT_USAGE;
+		}
+		*request_slot(r, i) = strdup(o->value);
+	}
+	o = cli_option_take(opts, "control");
+	r->control = o && o->value ? o->value : QUERY_CONTROL_DEFAULT;
+	o = cli_option_take(opts, "stale-after");
+	r->stale_after = o ? o->value : NULL;
+	r->fleet = cli_option_take(opts, "fleet") != NULL;
+	r->json = cli_option_take(opts, "json") != NULL;
+	unused = cli_options_unused(opts);
+	if (unused) {
+		fprintf(stderr, "ipseccmd: unknown option '--%s' in query mode; "
+				"see ipseccmd show /?\n",
+			unused);
+		return CLI_EXIT_USAGE;
+	}
+	if (r->stale_after && strspn(r->stale_after, "0123456789") !=
+				      strlen(r->stale_after)) {
+		fprintf(stderr, "ipseccmd: invalid --stale-after '%s': give "
+				"seconds\n",
+			r->stale_after);
+		return CLI_EXIT_USAGE;
+	}
+	if (config_read(r, config && config->value ? config->value
+						   : QUERY_CONFIG_DEFAULT,
+			config != NULL) != 0)
+		return CLI_EXIT_FAILURE;
+	return CLI_EXIT_OK;
+}
+
+/* Ask the agent for its status; NULL when no agent answers. */
+static json_t *agent_status_read(const char *path)
+{
+	static const char request[] = "{\"command\": \"status\"}\n";
+	struct sockaddr_un addr = { .sun_family = AF_UNIX };
+	struct timeval timeout = { .tv_sec = 5 };
+	char reply[65536];
+	size_t got = 0;
+	json_t *status = NULL;
+	int fd;
+
+	if (strlen(path) >= sizeof(addr.sun_path))
+		return NULL;
+	memcpy(addr.sun_path, path, strlen(path) + 1);
+	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return NULL;
+	setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof(timeout));
+	if (connect(fd, (struct sockaddr *)&addr, sizeof(addr)) != 0 ||
+	    write(fd, request, sizeof(request) - 1) !=
+		    (ssize_t)(sizeof(request) - 1))
+		goto out;
+	while (got < sizeof(reply) - 1) {
+		ssize_t n = read(fd, reply + got, sizeof(reply) - 1 - got);
+
+		if (n <= 0)
+			break;
+		got += (size_t)n;
+		if (memchr(reply, '\n', got))
+			break;
+	}
+	status = json_loadb(reply, got, JSON_DISABLE_EOF_CHECK, NULL);
+	if (status && !json_is_true(json_object_get(status, "ok"))) {
+		json_decref(status);
+		status = NULL;
+	}
+out:
+	close(fd);
+	return status;
+}
+
+/* Build a report of this host from the kernel and the agent's status. */
+static json_t *local_report(const struct query_request *r)
+{
+	struct report_input in = { .event = REPORT_EVENT_POLL };
+	struct report_sources sources;
+	json_t *status = agent_status_read(r->control);
+	char host[256] = "localhost";
+	char err[256];
+	json_t *doc;
+
+	gethostname(host, sizeof(host) - 1);
+	in.host = host;
+	if (status) {
+		in.policy = json_string_value(json_object_get(status, "policy"));
+		in.policy_version = (uint64_t)json_integer_value(
+			json_object_get(status, "version"));
+		if (json_is_true(json_object_get(status, "rolled_back")))
+			in.apply_error = "the last policy was rolled back";
+		in.agent_version = "running";
+	} else {
+		fprintf(stderr, "ipseccmd: no agent answers on '%s'; showing the "
+				"kernel's state only\n",
+			r->control);
+	}
+	report_sources_default(&sources);
+	doc = report_build(&in, &sources, err, sizeof(err));
+	if (!doc)
+		fprintf(stderr, "ipseccmd: %s\n", err);
+	json_decref(status);
+	return doc;
+}
+
+static int server_settings_check(const struct query_request *r)
+{
+	for (size_t i = 0; i < 4; i++)
+		if (!*request_slot((struct query_request *)r, i)) {
+			fprintf(stderr, "ipseccmd: missing --%s=VALUE for the "
+					"report server; give it or set '%s = "
+					"VALUE' in " QUERY_CONFIG_DEFAULT "\n",
+				config_names[i], config_names[i]);
+			return -1;
+		}
+	return 0;
+}
+
+static json_t *server_get(const struct query_request *r, const char *path)
+{
+	struct report_fetch_config cfg = { .url = r->server, .cert = r->cert,
+					   .key = r->key, .ca = r->ca };
+	json_t *doc = NULL;
+	char err[512];
+
+	if (report_fetch(&cfg, path, &doc, err, sizeof(err)) < 0 || !doc)
+		fprintf(stderr, "ipseccmd: %s\n", err);
+	return doc;
+}
+
+static int json_out(json_t *doc)
+{
+	int ret = json_dumpf(doc, stdout, JSON_INDENT(2)) == 0
+			  ? CLI_EXIT_OK
+			  : CLI_EXIT_FAILURE;
+
+	fputc('\n', stdout);
+	json_decref(doc);
+	return ret;
+}
+
+static int fleet_show(const struct query_request *r)
+{
+	char path[64] = "/v1/fleet";
+	json_t *fleet;
+
+	if (r->stale_after)
+		snprintf(path, sizeof(path), "/v1/fleet?stale-after=%s",
+			 r->stale_after);
+	fleet = server_get(r, path);
+	if (!fleet)
+		return CLI_EXIT_FAILURE;
+	if (r->json)
+		return json_out(fleet);
+	report_fleet_print(stdout, fleet);
+	json_decref(fleet);
+	return CLI_EXIT_OK;
+}
+
+static int host_show(const struct command *cmd, const struct query_request *r)
+{
+	json_t *answer = NULL;
+	const json_t *report;
+	long long age = -1;
+	int ret = CLI_EXIT_FAILURE;
+
+	if (cmd->computer) {
+		char *escaped = curl_easy_escape(NULL, cmd->computer, 0);
+		char path[600];
+
+		if (!escaped)
+			return CLI_EXIT_FAILURE;
+		snprintf(path, sizeof(path), "/v1/hosts/%s", escaped);
+		curl_free(escaped);
+		answer = server_get(r, path);
+		report = json_object_get(answer, "report");
+		age = json_integer_value(json_object_get(answer, "age_seconds"));
+	} else {
+		answer = local_report(r);
+		report = answer;
+	}
+	if (!report)
+		goto out;
+
+	if (r->json) {
+		ret = json_out(report_show_json(report, cmd->show, age));
+	} else {
+		report_show_print(stdout, report, cmd->show, age);
+		ret = CLI_EXIT_OK;
+	}
+out:
+	json_decref(answer);
+	return ret;
+}
 
 int cli_run_query(const struct command *cmd, const struct cli_options *opts)
 {
-	(void)cmd;
-	(void)opts;
-	fprintf(stderr, "ipseccmd: query mode (show) is not available in this build\n");
-	return CLI_EXIT_FAILURE;
+	struct query_request r = { 0 };
+	int ret;
+
+	ret = request_read((struct cli_options *)opts, &r);
+	if (ret != CLI_EXIT_OK)
+		goto out;
+	if ((r.fleet || cmd->computer) && server_settings_check(&r) != 0) {
+		ret = CLI_EXIT_USAGE;
+		goto out;
+	}
+
+	curl_global_init(CURL_GLOBAL_DEFAULT);
+	ret = r.fleet ? fleet_show(&r) : host_show(cmd, &r);
+	curl_global_cleanup();
+out:
+	request_free(&r);
+	return ret;
 }

@@ -99,9 +99,10 @@ static int counter_add(json_t *obj, const char *key, json_int_t delta)
 
 json_t *ipsec_dump_policies_new(void)
 {
-	return json_pack("{s:i, s:i, s:i, s:i, s:i, s:i, s:i, s:i}", "total", 0,
-			 "in", 0, "out", 0, "fwd", 0, "socket", 0, "block", 0,
-			 "allow", 0, "ipsec", 0);
+	return json_pack("{s:i, s:i, s:i, s:i, s:i, s:i, s:i, s:i, s:b, s:[]}",
+			 "total", 0, "in", 0, "out", 0, "fwd", 0, "socket", 0,
+			 "block", 0, "allow", 0, "ipsec", 0, "truncated", 0,
+			 "items");
 }
 
 json_t *ipsec_dump_sas_new(void)
@@ -112,6 +113,8 @@ json_t *ipsec_dump_sas_new(void)
 			 "integrity_failed", 0, "replay_window_failed", 0,
 			 "truncated", 0, "items");
 }
+
+static json_t *addr_json(int family, const xfrm_address_t *addr);
 
 /* First attribute of type `type` after a fixed header of `hdr_len`. */
 static const struct rtattr *attr_find(const struct nlmsghdr *msg,
@@ -131,20 +134,55 @@ static const struct rtattr *attr_find(const struct nlmsghdr *msg,
 	return NULL;
 }
 
+static json_t *selector_side(const struct xfrm_selector *sel, int source)
+{
+	const xfrm_address_t *addr = source ? &sel->saddr : &sel->daddr;
+	unsigned prefix = source ? sel->prefixlen_s : sel->prefixlen_d;
+	int family = sel->family ? sel->family : AF_INET;
+	char text[INET6_ADDRSTRLEN + 8];
+	json_t *host = addr_json(family, addr);
+
+	snprintf(text, sizeof(text), "%s/%u",
+		 json_is_string(host) ? json_string_value(host) : "?", prefix);
+	json_decref(host);
+	return json_string(text);
+}
+
+static json_t *policy_item_new(const struct nlmsghdr *msg, const char *dir,
+			       const char *kind)
+{
+	const struct xfrm_userpolicy_info *info = NLMSG_DATA(msg);
+	const struct xfrm_selector *sel = &info->sel;
+	const struct rtattr *tmpl = attr_find(msg, sizeof(*info), XFRMA_TMPL);
+	json_int_t templates = 0;
+
+	if (tmpl)
+		templates = (json_int_t)(RTA_PAYLOAD(tmpl) /
+					 sizeof(struct xfrm_user_tmpl));
+	return json_pack("{s:s, s:s, s:I, s:I, s:o, s:o, s:i, s:i, s:i, s:I}",
+			 "dir", dir, "action", kind, "priority",
+			 (json_int_t)info->priority, "index",
+			 (json_int_t)info->index, "src", selector_side(sel, 1),
+			 "dst", selector_side(sel, 0), "proto", sel->proto,
+			 "src_port", ntohs(sel->sport), "dst_port",
+			 ntohs(sel->dport), "templates", templates);
+}
+
 int ipsec_dump_add_policy(json_t *policies, const struct nlmsghdr *msg)
 {
 	static const char *const dir_names[] = { "in", "out", "fwd" };
 	const struct xfrm_userpolicy_info *info = NLMSG_DATA(msg);
+	json_t *items = json_object_get(policies, "items");
+	const char *dir;
 	const char *kind;
 	int ret = 0;
 
 	if (msg->nlmsg_len < NLMSG_LENGTH(sizeof(*info)))
 		return -1;
+	dir = info->dir < XFRM_POLICY_MAX ? dir_names[info->dir] : "socket";
+
 	ret |= counter_add(policies, "total", 1);
-	ret |= counter_add(policies, info->dir < XFRM_POLICY_MAX
-					     ? dir_names[info->dir]
-					     : "socket",
-			   1);
+	ret |= counter_add(policies, dir, 1);
 	if (info->action == XFRM_POLICY_BLOCK)
 		kind = "block";
 	else if (attr_find(msg, sizeof(*info), XFRMA_TMPL))
@@ -152,6 +190,13 @@ int ipsec_dump_add_policy(json_t *policies, const struct nlmsghdr *msg)
 	else
 		kind = "allow";
 	ret |= counter_add(policies, kind, 1);
+	if (!items)
+		return -1;
+	if (json_array_size(items) >= IPSEC_DUMP_MAX_POLICY_ITEMS)
+		ret |= json_object_set_new(policies, "truncated", json_true());
+	else
+		ret |= json_array_append_new(items,
+					     policy_item_new(msg, dir, kind));
 	return ret ? -1 : 0;
 }
 

@@ -14,8 +14,9 @@
 #include <stdbool.h>
 #include <time.h>
 
-/* SA items listed in one report; the counts cover every SA. */
+/* SA and policy items listed in one report; the counts cover them all. */
 #define IPSEC_DUMP_MAX_SA_ITEMS 1000
+#define IPSEC_DUMP_MAX_POLICY_ITEMS 1000
 
 /* Addresses of this host, to tell inbound SAs (destination is local) from
  * outbound ones. */
@@ -41,8 +42,10 @@ json_t *ipsec_dump_policies_new(void);
 json_t *ipsec_dump_sas_new(void);
 
 /*
- * Account one XFRM_MSG_NEWPOLICY message from a dump. Returns 0, or -1
- * when the message is too short or memory runs out.
+ * Account one XFRM_MSG_NEWPOLICY message from a dump: count it by
+ * direction and action and, below IPSEC_DUMP_MAX_POLICY_ITEMS, add an
+ * item with its selector, priority and number of templates. Returns 0,
+ * or -1 when the message is too short or memory runs out.
  */
 int ipsec_dump_add_policy(json_t *policies, const struct nlmsghdr *msg);
 
