@@ -30,7 +30,7 @@ struct cli_options {
 
 /*
  * Move every "--name" and "--name=value" word out of argv (argv[0] stays)
- * into opts, compacting argv in place; "--help" stays in argv because the
+ * into opts, compacting argv in place. "--help" stays in argv because the
  * grammar reads it, and a bare "--" ends the long options. Returns the new
  * argc, or -1 when out of memory.
  */

@@ -16,7 +16,7 @@
 typedef int (*piece_fn)(struct parser *p, int i, const char *piece);
 
 /* Call fn for each space-separated piece of word i: one quoted argument
- * may hold several filters or offers. */
+ * may contain several filters or offers. */
 static int pieces_each(struct parser *p, int i, piece_fn fn)
 {
 	const char *w = p->words[i];
