@@ -108,10 +108,16 @@ int main(int argc, char **argv)
 	if (cmd.mode == MODE_HELP) {
 		cli_usage_print(stdout, cmd.help_mode);
 		ret = CLI_EXIT_OK;
-	} else if (as_json) {
-		ret = json_print(&cmd);
-	} else if (dry_run) {
-		ret = dry_run_print(&cmd);
+	} else if (as_json || dry_run) {
+		/* The mode handler, which would read the other long options,
+		 * does not run. */
+		for (size_t i = 0; i < opts.count; i++)
+			if (!opts.items[i].used)
+				fprintf(stderr, "ipseccmd: warning: --%s is "
+					"ignored with --%s\n",
+					opts.items[i].name,
+					as_json ? "json" : "dry-run");
+		ret = as_json ? json_print(&cmd) : dry_run_print(&cmd);
 	} else {
 		ret = dispatch(&cmd, &opts);
 	}

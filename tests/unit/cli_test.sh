@@ -56,6 +56,9 @@ contains err "warning:" "--dry-run reversed offer"
 run 0 --dry-run -w REG -p "My Policy:30" -r Web -f '0:80+*::tcp' -n PASS -x
 contains out 'ipseccmd -f "0:80+*::TCP" -n PASS -w reg -p "My Policy:30" -r Web -x' "static --dry-run"
 
+run 0 --dry-run --ldap-uri=ldap://127.0.0.1:1 -f '0+*'
+contains err "--ldap-uri is ignored with --dry-run" "--dry-run with another option"
+
 run 0 --json -f '0+{2001:db8::}/32' -n 'esp[aes256gcm]'
 contains out '"format": "ipseccmd-command"' "--json"
 contains out '"address": "2001:db8::"' "--json"
