@@ -9,6 +9,10 @@
 
 #define STORE_BUSY_TIMEOUT_MS 10000
 
+/* WAL size, in pages, past which a checkpoint makes writers wait so that
+ * the WAL starts over: 8192 pages of 4 KiB are 32 MiB. */
+#define STORE_WAL_RESTART_FRAMES 8192
+
 static const char schema_sql[] =
 	"CREATE TABLE IF NOT EXISTS hosts ("
 	" host TEXT PRIMARY KEY,"
@@ -394,17 +398,25 @@ long store_history_prune(struct store *store, time_t now)
 int store_checkpoint(struct store *store)
 {
 	sqlite3 *db = store_db(store);
+	int frames = 0, copied = 0;
 	int rc;
 
 	if (!db)
 		return -1;
-	/* Holding the commit turn keeps our own writers out, so the
-	 * checkpoint completes and the next commit starts the WAL over
-	 * instead of growing it. */
-	commit_turn_take(store);
-	rc = sqlite3_wal_checkpoint_v2(db, NULL, SQLITE_CHECKPOINT_RESTART, NULL,
-				       NULL);
-	commit_turn_give(store);
+	/* PASSIVE copies what it can while reports keep committing. */
+	rc = sqlite3_wal_checkpoint_v2(db, NULL, SQLITE_CHECKPOINT_PASSIVE,
+				       &frames, &copied);
+	if (rc == SQLITE_OK && frames > STORE_WAL_RESTART_FRAMES) {
+		/* Under steady writes a passive checkpoint never catches up
+		 * and the WAL grows. Holding the commit turn keeps our
+		 * writers out, so this one completes and the next commit
+		 * starts the WAL over. */
+		commit_turn_take(store);
+		rc = sqlite3_wal_checkpoint_v2(db, NULL,
+					       SQLITE_CHECKPOINT_RESTART, NULL,
+					       NULL);
+		commit_turn_give(store);
+	}
 	if (rc != SQLITE_OK && rc != SQLITE_BUSY) {
 		log_error("db", "WAL checkpoint failed: %s", sqlite3_errmsg(db));
 		return -1;

@@ -39,10 +39,10 @@ int store_report_put(struct store *store, const char *host, const json_t *doc,
 		     const char *body, time_t received);
 
 /*
- * Copy committed pages from the WAL into the database and start the WAL
- * over (a RESTART checkpoint); reports wait meanwhile. Automatic
- * checkpoints are off, so the server calls this about once a second.
- * Returns 0 or -1.
+ * Copy committed pages from the WAL into the database without stopping
+ * writers; when the WAL has grown past a bound, make writers wait until
+ * it is copied and starts over. Automatic checkpoints are off, so the
+ * server calls this about once a second. Returns 0 or -1.
  */
 int store_checkpoint(struct store *store);
 

@@ -10,6 +10,8 @@
 #include "ipsec_stat.h"
 #include "queue.h"
 #include "report.h"
+#include "show.h"
+#include "stats.h"
 
 #include <arpa/inet.h>
 #include <linux/rtnetlink.h>
@@ -199,6 +201,16 @@ static void dump_policy_kinds(void **state)
 	assert_int_equal(member_int(policies, "block"), 1);
 	assert_int_equal(member_int(policies, "allow"), 1);
 	assert_int_equal(member_int(policies, "ipsec"), 1);
+	assert_int_equal(json_array_size(json_object_get(policies, "items")), 3);
+	{
+		json_t *item = json_array_get(json_object_get(policies, "items"),
+					      2);
+
+		assert_string_equal(
+			json_string_value(json_object_get(item, "dir")),
+			"socket");
+		assert_int_equal(member_int(item, "templates"), 1);
+	}
 	json_decref(policies);
 }
 
@@ -431,6 +443,99 @@ static void queue_single_user(void **state)
 	free(dir);
 }
 
+/* Value of the statistic `name` in a report_stats() list; -1 for null. */
+static json_int_t stat_value(const json_t *stats, const char *name)
+{
+	const json_t *item;
+	size_t i;
+
+	json_array_foreach (stats, i, item)
+		if (strcmp(json_string_value(json_object_get(item, "name")),
+			   name) == 0)
+			return json_is_integer(json_object_get(item, "value"))
+				       ? json_integer_value(
+						 json_object_get(item, "value"))
+				       : -1;
+	fail_msg("statistic '%s' missing", name);
+	return -2;
+}
+
+static void stats_windows_names(void **state)
+{
+	static const char text[] =
+		"{\"host\":\"h\",\"ike\":{\"rekeys\":4},"
+		"\"xfrm\":{\"stat\":{\"XfrmInNoStates\":3,"
+		"\"XfrmInStateProtoError\":5,\"XfrmInStateSeqError\":6,"
+		"\"XfrmNewCounter\":8},"
+		"\"policies\":{\"total\":9},"
+		"\"sas\":{\"total\":4,\"integrity_failed\":2,\"items\":["
+		"{\"direction\":\"out\",\"mode\":\"transport\","
+		"\"proto\":\"esp\",\"enc\":\"cbc(aes)\","
+		"\"auth\":\"hmac(sha1)\",\"bytes\":100},"
+		"{\"direction\":\"in\",\"mode\":\"tunnel\","
+		"\"proto\":\"esp\",\"enc\":\"rfc4106(gcm(aes))\","
+		"\"auth\":null,\"bytes\":200},"
+		"{\"direction\":\"in\",\"mode\":\"transport\","
+		"\"proto\":\"ah\",\"enc\":null,"
+		"\"auth\":\"hmac(sha256)\",\"bytes\":40},"
+		"{\"direction\":\"out\",\"mode\":\"transport\","
+		"\"proto\":\"esp\",\"enc\":\"ecb(cipher_null)\","
+		"\"auth\":\"hmac(sha1)\",\"bytes\":7}]}}}";
+	json_t *report = json_loads(text, 0, NULL);
+	json_t *stats;
+
+	(void)state;
+	assert_non_null(report);
+	stats = report_stats(report);
+	assert_non_null(stats);
+	assert_int_equal(stat_value(stats, "Active Associations"), 4);
+	assert_int_equal(stat_value(stats, "Bad SPI Packets"), 3);
+	assert_int_equal(stat_value(stats, "Packets Not Decrypted"), 5);
+	assert_int_equal(stat_value(stats, "Packets Not Authenticated"), 2);
+	assert_int_equal(stat_value(stats, "Packets With Replay Detection"), 6);
+	assert_int_equal(stat_value(stats, "Confidential Bytes Sent"), 100);
+	assert_int_equal(stat_value(stats, "Confidential Bytes Received"), 200);
+	assert_int_equal(stat_value(stats, "Authenticated Bytes Sent"), 107);
+	assert_int_equal(stat_value(stats, "Authenticated Bytes Received"), 240);
+	assert_int_equal(stat_value(stats, "Transport Bytes Sent"), 107);
+	assert_int_equal(stat_value(stats, "Transport Bytes Received"), 40);
+	assert_int_equal(stat_value(stats, "Bytes Received In Tunnels"), 200);
+	assert_int_equal(stat_value(stats, "Bytes Sent In Tunnels"), 0);
+	assert_int_equal(stat_value(stats, "Rekeys"), 4);
+	assert_int_equal(stat_value(stats, "Key Additions"), -1);
+	assert_int_equal(stat_value(stats, "XFRM Policies"), 9);
+	/* Counters without a Windows name keep their Linux name. */
+	assert_int_equal(stat_value(stats, "XfrmNewCounter"), 8);
+	json_decref(stats);
+	json_decref(report);
+}
+
+static void show_json_topics(void **state)
+{
+	json_t *report = json_pack("{s:s, s:{s:{s:i}, s:{s:i}}, s:n}", "host",
+				   "h", "xfrm", "sas", "total", 1, "policies",
+				   "total", 2, "ike");
+	json_t *shown;
+
+	(void)state;
+	assert_non_null(report);
+	shown = report_show_json(report, REPORT_SHOW_SAS | REPORT_SHOW_STATS,
+				 42);
+	assert_non_null(shown);
+	assert_int_equal(member_int(shown, "age_seconds"), 42);
+	assert_non_null(json_object_get(shown, "sas"));
+	assert_non_null(json_object_get(shown, "stats"));
+	assert_null(json_object_get(shown, "filters"));
+	assert_null(json_object_get(shown, "policies"));
+	json_decref(shown);
+	shown = report_show_json(report, REPORT_SHOW_FILTERS, -1);
+	assert_true(json_is_null(json_object_get(shown, "age_seconds")));
+	assert_int_equal(member_int(json_object_get(shown, "filters"), "total"),
+			 2);
+	json_decref(shown);
+	json_decref(report);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -445,6 +550,8 @@ int main(void)
 		cmocka_unit_test(backoff_grows_and_caps),
 		cmocka_unit_test(queue_order_and_bound),
 		cmocka_unit_test(queue_single_user),
+		cmocka_unit_test(stats_windows_names),
+		cmocka_unit_test(show_json_topics),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -5,10 +5,13 @@
  * (libcurl multi interface, one thread). Prints requests per second and
  * the median and 99th percentile latency.
  *
- * usage: bench-agents URL PKI_DIR AGENTS SECONDS [PATH]
+ * usage: bench-agents URL PKI_DIR AGENTS SECONDS [PATH [RATE]]
  *   PKI_DIR holds ca.pem and hosts/bench-N.pem/.key for N in 0..AGENTS-1
  *   (deploy/pki/make-pki). PATH "/healthz" sends GET requests instead,
- *   which measures TLS and HTTP alone.
+ *   which measures TLS and HTTP alone. RATE, in requests per second over
+ *   all agents, paces the agents (an open loop: latency is measured from
+ *   the planned send time); without it every agent sends again as soon
+ *   as its last report is acknowledged (a closed loop at saturation).
  */
 #include "report.h"
 
@@ -24,6 +27,8 @@ struct agent {
 	char cert[512];
 	char key[512];
 	double started;
+	double planned;		/* paced mode: when this request was due */
+	int waiting;		/* paced mode: not yet started */
 };
 
 static double now_seconds(void)
@@ -99,6 +104,8 @@ static void agent_start(CURLM *multi, struct agent *a, const char *url,
 int main(int argc, char **argv)
 {
 	const char *path = argc > 5 ? argv[5] : "/v1/reports";
+	double rate = argc > 6 ? strtod(argv[6], NULL) : 0;
+	double interval;
 	int get = strcmp(path, "/v1/reports") != 0;
 	size_t count = argc > 3 ? strtoul(argv[3], NULL, 10) : 0;
 	double seconds = argc > 4 ? strtod(argv[4], NULL) : 0;
@@ -126,6 +133,7 @@ int main(int argc, char **argv)
 	if (!agents || !latencies || !multi)
 		return 1;
 
+	interval = rate > 0 ? (double)count / rate : 0;
 	for (size_t i = 0; i < count; i++) {
 		char host[64];
 
@@ -139,14 +147,28 @@ int main(int argc, char **argv)
 		if (!agents[i].body || !agents[i].curl)
 			return 1;
 		curl_easy_setopt(agents[i].curl, CURLOPT_HTTPHEADER, headers);
-		agent_start(multi, &agents[i], url, ca, get);
+		/* Paced agents start spread over one interval. */
+		agents[i].planned = interval * (double)i / (double)count;
+		agents[i].waiting = 1;
 	}
 
 	start = now_seconds();
 	end = start + seconds;
+	for (size_t i = 0; i < count; i++)
+		agents[i].planned += start;
 	do {
 		CURLMsg *msg;
 		int left;
+		double t0 = now_seconds();
+
+		for (size_t i = 0; i < count; i++)
+			if (agents[i].waiting && agents[i].planned <= t0 &&
+			    t0 < end) {
+				agents[i].waiting = 0;
+				agent_start(multi, &agents[i], url, ca, get);
+				if (interval > 0)
+					agents[i].started = agents[i].planned;
+			}
 
 		curl_multi_perform(multi, &running);
 		while ((msg = curl_multi_info_read(multi, &left))) {
@@ -166,17 +188,22 @@ int main(int argc, char **argv)
 				errors++;
 			else if (a->started >= start && done < cap)
 				latencies[done++] = t - a->started;
-			if (t < end)
+			if (interval > 0) {
+				a->planned += interval;
+				a->waiting = 1;
+			} else if (t < end) {
 				agent_start(multi, a, url, ca, get);
+			}
 		}
-		curl_multi_poll(multi, NULL, 0, 100, NULL);
+		curl_multi_poll(multi, NULL, 0, interval > 0 ? 1 : 100, NULL);
 	} while (running > 0 || now_seconds() < end);
 	end = now_seconds();
 
 	qsort(latencies, done, sizeof(*latencies), double_compare);
-	printf("path=%s agents=%zu seconds=%.1f requests=%zu errors=%zu "
-	       "rate=%.0f/s median_ms=%.2f p99_ms=%.2f body_bytes=%zu\n",
-	       path, count, end - start, done, errors,
+	printf("path=%s agents=%zu paced=%.0f/s seconds=%.1f requests=%zu "
+	       "errors=%zu rate=%.0f/s median_ms=%.2f p99_ms=%.2f "
+	       "body_bytes=%zu\n",
+	       path, count, rate, end - start, done, errors,
 	       (double)done / (end - start),
 	       done ? latencies[done / 2] * 1e3 : 0,
 	       done ? latencies[(size_t)((double)done * 0.99)] * 1e3 : 0,
