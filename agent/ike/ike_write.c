@@ -112,7 +112,7 @@ static int ike_key_link(const char *dir, const char *key, bool *changed)
 int ike_config_write(const struct ike_config *cfg,
 		     const struct ike_credentials *creds, const char *dir)
 {
-	char conns_path[PATH_MAX], secrets_path[PATH_MAX];
+	char conns_path[PATH_MAX], secrets_path[PATH_MAX], real_dir[PATH_MAX];
 	char *conns = NULL;
 	bool key_changed = false;
 	int changed = 0, ret;
@@ -124,11 +124,17 @@ int ike_config_write(const struct ike_config *cfg,
 		     IKE_SECRETS_FILE) >= (int)sizeof(secrets_path))
 		return -ENAMETOOLONG;
 
-	size = strlen(cfg->conns) + strlen(secrets_path) + 32;
+	/* The include names the secrets file by its absolute path, so it does
+	 * not depend on the folder swanctl was started in. */
+	if (!realpath(dir, real_dir))
+		return -errno;
+	size = strlen(cfg->conns) + strlen(real_dir) +
+	       sizeof(IKE_SECRETS_FILE) + 32;
 	conns = malloc(size);
 	if (!conns)
 		return -ENOMEM;
-	snprintf(conns, size, "%sinclude %s\n", cfg->conns, secrets_path);
+	snprintf(conns, size, "%sinclude %s/%s\n", cfg->conns, real_dir,
+		 IKE_SECRETS_FILE);
 
 	if (!ike_file_matches(secrets_path, cfg->secrets, 0600)) {
 		ret = ike_file_replace(secrets_path, cfg->secrets, 0600);

@@ -403,7 +403,7 @@ static void inpass_and_soft_notes(void **state)
 static void write_modes_and_changes(void **state)
 {
 	char dir[] = "/tmp/ike-config-test.XXXXXX";
-	char path[256], cmd[300];
+	char path[256], cmd[640];
 	struct rule_fixture f;
 	struct ike_config cfg;
 	struct stat st;
@@ -422,6 +422,9 @@ static void write_modes_and_changes(void **state)
 	snprintf(path, sizeof(path), "%s/conf.d/ipseccmd.conf", dir);
 	assert_int_equal(stat(path, &st), 0);
 	assert_int_equal(st.st_mode & 0777, 0644);
+	snprintf(cmd, sizeof(cmd), "grep -qx 'include %s/ipseccmd.secrets' '%s'",
+		 dir, path);
+	assert_int_equal(system(cmd), 0);
 	assert_int_equal(ike_config_write(&cfg, NULL, dir), 0);
 	ike_config_free(&cfg);
 
@@ -439,6 +442,86 @@ static void write_modes_and_changes(void **state)
 
 	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
 	assert_int_equal(system(cmd), 0);
+}
+
+static void algorithm_keywords(void **state)
+{
+	static const struct {
+		int group;
+		const char *keyword;
+		bool weak;
+	} groups[] = {
+		{ 1, "modp768", true }, { 2, "modp1024", true },
+		{ 14, "modp2048", false }, { 19, "ecp256", false },
+		{ 20, "ecp384", false }, { 21, "ecp521", false },
+		{ 3, NULL, false },
+	};
+	struct rule_fixture f;
+	struct ike_config cfg;
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(groups) / sizeof(groups[0]); i++) {
+		fixture_init(&f);
+		f.mm[0] = (struct mm_offer){ ENC_AES128, HASH_SHA256,
+					     groups[i].group };
+		build_one(&f, NULL, &cfg);
+		if (groups[i].keyword) {
+			char expected[64];
+
+			snprintf(expected, sizeof(expected),
+				 "proposals = aes128-sha256-%s\n",
+				 groups[i].keyword);
+			assert_non_null(strstr(cfg.conns, expected));
+			assert_int_equal(cfg.results[0].weak, groups[i].weak);
+		} else {
+			assert_null(cfg.results[0].conn);
+			assert_non_null(strstr(cfg.results[0].note,
+					       "unknown to strongSwan"));
+		}
+		ike_config_free(&cfg);
+	}
+
+	fixture_init(&f);
+	f.mm[0] = (struct mm_offer){ ENC_DES, HASH_MD5, 14 };
+	f.qm[0] = (struct qm_offer){ .has_esp = true, .esp_enc = ENC_NONE,
+				     .esp_auth = HASH_SHA512 };
+	build_one(&f, NULL, &cfg);
+	assert_non_null(strstr(cfg.conns, "proposals = des-md5-modp2048\n"));
+	assert_non_null(strstr(cfg.conns, "esp_proposals = null-sha512\n"));
+	assert_true(cfg.results[0].weak);
+	ike_config_free(&cfg);
+}
+
+static void names_cannot_break_lines(void **state)
+{
+	struct rule_fixture f;
+	struct ike_config cfg;
+
+	(void)state;
+	fixture_init(&f);
+	f.ref.name = "evil\n}\nconnections {";
+	build_one(&f, NULL, &cfg);
+	assert_non_null(strstr(cfg.conns, "rule 'evil?}?connections {'"));
+	assert_null(strstr(cfg.conns, "\n}\nconnections {"));
+	ike_config_free(&cfg);
+}
+
+static void any_to_any_both_families(void **state)
+{
+	struct rule_fixture f;
+	struct ike_config cfg;
+
+	(void)state;
+	fixture_init(&f);
+	memset(&f.filters[0].src, 0, sizeof(f.filters[0].src));
+	memset(&f.filters[0].dst, 0, sizeof(f.filters[0].dst));
+	build_one(&f, NULL, &cfg);
+	assert_non_null(strstr(cfg.conns, "local_ts = 0.0.0.0/0, ::/0\n"));
+	assert_non_null(strstr(cfg.conns, "remote_addrs = %any\n"));
+	/* No single peer: the key has no id and matches every peer. */
+	assert_null(strstr(cfg.secrets, "id = "));
+	ike_config_free(&cfg);
 }
 
 int main(void)
@@ -459,6 +542,9 @@ int main(void)
 		cmocka_unit_test(lifetimes_and_rekey),
 		cmocka_unit_test(inpass_and_soft_notes),
 		cmocka_unit_test(write_modes_and_changes),
+		cmocka_unit_test(algorithm_keywords),
+		cmocka_unit_test(names_cannot_break_lines),
+		cmocka_unit_test(any_to_any_both_families),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
