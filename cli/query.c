@@ -1,7 +1,7 @@
 /*
  * Query mode: `ipseccmd show TOPIC...` reads this host's kernel XFRM state
  * and the agent's status; `ipseccmd \\HOST show TOPIC...` reads HOST's
- * latest report from ipseccmd-server and says how old it is; --fleet
+ * latest report from ipseccmd-server and prints how old it is. --fleet
  * prints the server's fleet summary. Options:
  *   --server=URL --cert=FILE --key=FILE --ca=FILE  the report server and
  *       the administrator certificate (defaults from /etc/ipseccmd/cli.conf
@@ -154,7 +154,7 @@ static int request_read(struct cli_options *opts, struct query_request *r)
 	return CLI_EXIT_OK;
 }
 
-/* Ask the agent for its status; NULL when no agent answers. */
+/* Request the agent's status; NULL when no agent responds. */
 static json_t *agent_status_read(const char *path)
 {
 	static const char request[] = "{\"command\": \"status\"}\n";
@@ -215,8 +215,8 @@ static json_t *local_report(const struct query_request *r)
 			in.apply_error = "the last policy was rolled back";
 		in.agent_version = "running";
 	} else {
-		fprintf(stderr, "ipseccmd: no agent answers on '%s'; showing the "
-				"kernel's state only\n",
+		fprintf(stderr, "ipseccmd: no agent responds on '%s', so only "
+				"the kernel's state is shown\n",
 			r->control);
 	}
 	report_sources_default(&sources);
@@ -283,7 +283,7 @@ static int fleet_show(const struct query_request *r)
 
 static int host_show(const struct command *cmd, const struct query_request *r)
 {
-	json_t *answer = NULL;
+	json_t *response = NULL;
 	const json_t *report;
 	long long age = -1;
 	int ret = CLI_EXIT_FAILURE;
@@ -296,12 +296,12 @@ static int host_show(const struct command *cmd, const struct query_request *r)
 			return CLI_EXIT_FAILURE;
 		snprintf(path, sizeof(path), "/v1/hosts/%s", escaped);
 		curl_free(escaped);
-		answer = server_get(r, path);
-		report = json_object_get(answer, "report");
-		age = json_integer_value(json_object_get(answer, "age_seconds"));
+		response = server_get(r, path);
+		report = json_object_get(response, "report");
+		age = json_integer_value(json_object_get(response, "age_seconds"));
 	} else {
-		answer = local_report(r);
-		report = answer;
+		response = local_report(r);
+		report = response;
 	}
 	if (!report)
 		goto out;
@@ -313,7 +313,7 @@ static int host_show(const struct command *cmd, const struct query_request *r)
 		ret = CLI_EXIT_OK;
 	}
 out:
-	json_decref(answer);
+	json_decref(response);
 	return ret;
 }
 

@@ -63,7 +63,7 @@ char *metrics_render(long long hosts)
 	if (!out)
 		return NULL;
 	fprintf(out, "# HELP ipseccmd_server_requests_total HTTP requests "
-		     "answered, by status class.\n"
+		     "handled, by status class.\n"
 		     "# TYPE ipseccmd_server_requests_total counter\n");
 	for (unsigned i = 1; i < 6; i++)
 		fprintf(out, "ipseccmd_server_requests_total{code=\"%uxx\"} %llu\n",

@@ -4,10 +4,10 @@
  * completes the handshake. So every connection's peer chain is verified
  * here with GnuTLS against the configured CAs before any request runs.
  *
- * Roles: a certificate from the client CA is a host named by its CN,
- * unless its OU is the admin OU or its SHA-256 fingerprint is listed, which
- * makes it an administrator; a certificate from the separate admin CA is
- * an administrator. Hosts write their own reports; administrators read.
+ * Roles: a certificate from the client CA is a host named by its CN. It
+ * is an administrator instead when its OU is the admin OU or its SHA-256
+ * fingerprint is listed. A certificate from the separate admin CA is an
+ * administrator. Hosts write their own reports, and administrators read.
  */
 #ifndef IPSECCMD_SERVER_PEER_H
 #define IPSECCMD_SERVER_PEER_H

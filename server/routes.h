@@ -27,7 +27,7 @@ struct route_response {
 	const char *content_type;
 };
 
-/* Answer one request. Errors set a 4xx or 5xx status and a JSON body
+/* Handle one request. Errors set a 4xx or 5xx status and a JSON body
  * {"error": "..."} and are logged with the client. */
 void routes_dispatch(struct server *server, const struct route_request *req,
 		     struct route_response *res);

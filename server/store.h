@@ -40,8 +40,8 @@ int store_report_put(struct store *store, const char *host, const json_t *doc,
 
 /*
  * Copy committed pages from the WAL into the database without stopping
- * writers; when the WAL has grown past a bound, make writers wait until
- * it is copied and starts over. Automatic checkpoints are off, so the
+ * writers. Once the WAL has grown past a bound, writers wait until it is
+ * copied and starts over. Automatic checkpoints are off, so the
  * server calls this about once a second. Returns 0 or -1.
  */
 int store_checkpoint(struct store *store);

@@ -42,7 +42,7 @@ static void sleep_ms(uint64_t ms)
 		;
 }
 
-/* Discard the server's answer; only the status matters. */
+/* Discard the response body because only the status matters. */
 static size_t body_discard(char *data, size_t size, size_t n, void *user)
 {
 	(void)data;
@@ -190,7 +190,7 @@ static enum send_outcome report_post(struct report_client *client,
 			  client->url, status);
 		return SEND_REJECTED;
 	}
-	log_warning("report", "server '%s' answered status %ld, will retry",
+	log_warning("report", "server '%s' returned status %ld, retrying later",
 		    client->url, status);
 	return SEND_RETRY;
 }

@@ -5,7 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* Largest answer read, in bytes: a list of 100,000 hosts fits. */
+/* Largest response read, in bytes: a list of 100,000 hosts fits. */
 #define FETCH_MAX_BODY (64u << 20)
 
 struct buffer {
@@ -72,7 +72,7 @@ long report_fetch(const struct report_fetch_config *cfg, const char *path,
 	curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &status);
 	doc = buf.data ? json_loadb(buf.data, buf.len, 0, NULL) : NULL;
 	if (!doc) {
-		snprintf(err, errlen, "server '%s' answered %ld without JSON",
+		snprintf(err, errlen, "server '%s' returned status %ld without JSON",
 			 cfg->url, status);
 		status = -1;
 		goto out;
@@ -80,7 +80,7 @@ long report_fetch(const struct report_fetch_config *cfg, const char *path,
 	if (status < 200 || status >= 300) {
 		const char *text = json_string_value(json_object_get(doc, "error"));
 
-		snprintf(err, errlen, "server '%s' answered %ld: %s", cfg->url,
+		snprintf(err, errlen, "server '%s' returned status %ld: %s", cfg->url,
 			 status, text ? text : "no reason given");
 		json_decref(doc);
 		goto out;

@@ -15,10 +15,10 @@ struct report_fetch_config {
 };
 
 /*
- * GET `path` (for example "/v1/hosts/web1") and parse the JSON answer.
- * Returns the HTTP status with *out set for 2xx answers, or -1 when the
- * server cannot be reached or answers no JSON; errors go to `err` as one
- * line, including the server's {"error"} text for 4xx and 5xx answers.
+ * GET `path` (for example "/v1/hosts/web1") and parse the JSON response.
+ * Returns the HTTP status with *out set for a 2xx response, or -1 when
+ * the server cannot be reached or returns no JSON. Errors go to `err` as
+ * one line, with the server's {"error"} text for 4xx and 5xx responses.
  */
 long report_fetch(const struct report_fetch_config *cfg, const char *path,
 		  json_t **out, char *err, size_t errlen);

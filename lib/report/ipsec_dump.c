@@ -331,7 +331,7 @@ struct dump_target {
 	const struct local_addrs *local;
 };
 
-/* Send one dump request and feed every answer to the accumulator. */
+/* Send one dump request and add every message received to the accumulator. */
 static int dump_run(int fd, uint16_t type, struct dump_target *target,
 		    char *err, size_t errlen)
 {

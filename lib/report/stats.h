@@ -10,9 +10,10 @@
 
 /*
  * Build [{"name", "value", "source"}] from a report's "xfrm" and "ike"
- * members. "value" is null where the source is missing (no key-exchange
- * counters, or an unreadable xfrm_stat); "source" names the Linux counter
- * or the sum it comes from. Returns a new reference or NULL.
+ * members. "value" is null where the source is missing, such as without
+ * key-exchange counters or with an unreadable xfrm_stat. "source" names
+ * the Linux counter or the sum it comes from. Returns a new reference or
+ * NULL.
  */
 json_t *report_stats(const json_t *report);
 

@@ -165,7 +165,12 @@ int main(int argc, char **argv)
 	       (unsigned long long)stats.rejected,
 	       (unsigned long long)stats.dropped,
 	       (unsigned long long)stats.failures, stats.last_status);
-	ret = left < 0 ? 1 : left > 0 ? 3 : 0;
+	if (left < 0)
+		ret = 1;
+	else if (left > 0)
+		ret = 3;
+	else
+		ret = 0;
 out:
 	report_client_free(client);
 	curl_global_cleanup();

@@ -6,7 +6,7 @@
  * the median and 99th percentile latency.
  *
  * usage: bench-agents URL PKI_DIR AGENTS SECONDS [PATH [RATE]]
- *   PKI_DIR holds ca.pem and hosts/bench-N.pem/.key for N in 0..AGENTS-1
+ *   PKI_DIR contains ca.pem and hosts/bench-N.pem/.key for N in 0..AGENTS-1
  *   (deploy/pki/make-pki). PATH "/healthz" sends GET requests instead,
  *   which measures TLS and HTTP alone. RATE, in requests per second over
  *   all agents, paces the agents (an open loop: latency is measured from
