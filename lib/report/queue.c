@@ -164,7 +164,9 @@ static int queue_scan(struct report_queue *queue)
 		}
 	}
 	closedir(dir);
-	qsort(queue->seqs, queue->count, sizeof(*queue->seqs), seq_compare);
+	if (queue->count > 0)
+		qsort(queue->seqs, queue->count, sizeof(*queue->seqs),
+		      seq_compare);
 	queue->next_seq = queue->count ? queue->seqs[queue->count - 1] + 1 : 1;
 	return 0;
 }
