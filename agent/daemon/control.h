@@ -2,7 +2,8 @@
  * The agent's control socket: a UNIX stream socket where each connection
  * carries one JSON request line and gets one JSON response line.
  *
- * Requests:  {"command": "refresh"}            poll the directory now
+ * Requests:  {"command": "refresh"}            full poll now (assignment too)
+ *            {"command": "poll"}               the periodic poll, run now
  *            {"command": "status"}             state of the agent
  *            {"command": "add", "rules": [R]}  add dynamic rules
  *            {"command": "delete-all"}         remove every dynamic rule

@@ -35,11 +35,14 @@ json_t *agent_status(const struct agent *agent)
 		"rolled_back", agent->rejected != NULL);
 }
 
-static json_t *handle_refresh(struct agent *agent)
+/* "refresh" reads the assignment and the host entry again; "poll" is the
+ * periodic poll run now, one version read when nothing changed. */
+static json_t *handle_refresh(struct agent *agent, bool full)
 {
 	int ret;
 
-	agent->assignment_due = true;
+	if (full)
+		agent->assignment_due = true;
 	ret = agent_poll(agent);
 	if (ret < 0)
 		return reply_error(ret == -ECONNREFUSED
@@ -98,7 +101,9 @@ json_t *handlers_dispatch(void *ctx, const json_t *request, uid_t peer)
 	if (strcmp(command, "status") == 0)
 		return agent_status(agent);
 	if (strcmp(command, "refresh") == 0)
-		return handle_refresh(agent);
+		return handle_refresh(agent, true);
+	if (strcmp(command, "poll") == 0)
+		return handle_refresh(agent, false);
 	if (strcmp(command, "add") == 0)
 		return handle_add(agent, request);
 	if (strcmp(command, "delete-all") == 0)
@@ -108,6 +113,6 @@ json_t *handlers_dispatch(void *ctx, const json_t *request, uid_t peer)
 				 agent->dyn.rules);
 	log_warning("control", "unknown request '%s' from uid %ld", command,
 		    (long)peer);
-	return reply_error("unknown command: use status, refresh, add, "
+	return reply_error("unknown command: use status, refresh, poll, add, "
 			   "delete-all or list");
 }
