@@ -24,7 +24,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
-/* What the command line asks for besides writing the policy. */
+/* The requests of the command line besides writing the policy. */
 struct static_request {
 	const char *store_dir;
 	struct dir_options dir;
@@ -61,7 +61,7 @@ static bool flag_take(struct cli_options *opts, const char *name)
 	return cli_option_take(opts, name) != NULL;
 }
 
-/* Read every long option static mode knows; 0, or CLI_EXIT_USAGE. */
+/* Read every long option of static mode; returns 0 or CLI_EXIT_USAGE. */
 static int request_read(struct cli_options *opts, struct static_request *r)
 {
 	bool missing = false;
@@ -160,7 +160,7 @@ static int policy_print(FILE *out, const struct command *cmd,
 }
 
 /* Write a policy document as JSON to FILE ("-" is stdout), mode 0600
- * because it holds preshared keys. */
+ * because it contains preshared keys. */
 static int policy_export(const char *path, const struct policy_doc *doc)
 {
 	json_t *json = policy_doc_to_json(doc, PRINT_SECRETS);

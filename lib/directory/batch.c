@@ -1,6 +1,7 @@
 /*
- * A list of LDAP updates carried out in one LDAP transaction (RFC 5805,
- * served by OpenLDAP 2.5 on back-mdb): all of them take effect, or none.
+ * Lists of LDAP updates, built first and then sent in order. Each update
+ * is one atomic LDAP operation; static.c explains how a whole command is
+ * made atomic on top of them.
  */
 #include "dir_batch.h"
 
@@ -8,14 +9,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-/*
- * Updates are sent one at a time, each after the answer to the one
- * before. slapd 2.5 queues the updates of a transaction in the order its
- * worker threads pick them up, not in message order, so pipelined adds of
- * a parent and its child can reach the commit child first and fail with
- * noSuchObject.
- */
-#define BATCH_WINDOW 1
 
 static void mods_free(LDAPMod **mods)
 {
@@ -250,7 +243,7 @@ static size_t op_find(const int *msgids, size_t count, int msgid)
 	return count;
 }
 
-/* Read one answer to a queued update; LDAP_TXN_SPECIFY_OKAY is success. */
+/* Read the result of one sent update. */
 static int answer_read(struct dir_conn *conn, const struct batch_op *ops,
 		       const int *msgids, size_t sent)
 {
@@ -264,14 +257,13 @@ static int answer_read(struct dir_conn *conn, const struct batch_op *ops,
 	if (rc <= 0) {
 		ldap_get_option(conn->ld, LDAP_OPT_RESULT_CODE, &err);
 		return dir_fail_ldap(conn, err, NULL,
-				     "lost the directory during a transaction");
+				     "lost the connection to the directory");
 	}
 	i = op_find(msgids, sent, ldap_msgid(res));
 	rc = ldap_parse_result(conn->ld, res, &err, NULL, &diag, NULL, NULL, 1);
-	if (rc == LDAP_SUCCESS && err != LDAP_SUCCESS &&
-	    err != LDAP_TXN_SPECIFY_OKAY)
+	if (rc == LDAP_SUCCESS && err != LDAP_SUCCESS)
 		rc = err;
-	if (rc != LDAP_SUCCESS && rc != LDAP_TXN_SPECIFY_OKAY) {
+	if (rc != LDAP_SUCCESS) {
 		rc = dir_fail_ldap(conn, rc, diag, "cannot %s '%s'",
 				   i < sent ? op_verb(ops[i].kind) : "update",
 				   i < sent ? ops[i].dn : "?");
@@ -280,103 +272,6 @@ static int answer_read(struct dir_conn *conn, const struct batch_op *ops,
 	}
 	ldap_memfree(diag);
 	return DIR_OK;
-}
-
-/* End the transaction with a commit and report the server's reason when
- * one of its updates failed. */
-static int txn_commit(struct dir_conn *conn, struct berval *txnid)
-{
-	LDAPMessage *res = NULL;
-	char *matched = NULL;
-	char *diag = NULL;
-	int err = LDAP_OTHER;
-	int msgid;
-	int rc;
-	int ret;
-
-	rc = ldap_txn_end(conn->ld, 1, txnid, NULL, NULL, &msgid);
-	if (rc == LDAP_SUCCESS &&
-	    ldap_result(conn->ld, msgid, LDAP_MSG_ALL, NULL, &res) <= 0)
-		ldap_get_option(conn->ld, LDAP_OPT_RESULT_CODE, &rc);
-	if (rc == LDAP_SUCCESS)
-		rc = ldap_parse_result(conn->ld, res, &err, &matched, &diag,
-				       NULL, NULL, 0);
-	if (rc != LDAP_SUCCESS) {
-		ret = dir_fail_ldap(conn, rc, NULL,
-				    "cannot commit the LDAP transaction");
-		goto out;
-	}
-	ret = DIR_OK;
-	if (err != LDAP_SUCCESS)
-		ret = dir_fail_ldap(conn, err, diag,
-				    "transaction rolled back, nothing changed");
-out:
-	ldap_memfree(matched);
-	ldap_memfree(diag);
-	ldap_msgfree(res);
-	return ret;
-}
-
-int batch_run(struct dir_conn *conn, const struct batch *b)
-{
-	struct berval *txnid = NULL;
-	LDAPControl spec = { 0 };
-	int *msgids = NULL;
-	size_t answered = 0;
-	int rc;
-	int ret;
-
-	if (b->count == 0)
-		return DIR_OK;
-	msgids = calloc(b->count, sizeof(*msgids));
-	if (!msgids)
-		return DIR_ERR_NOMEM;
-	rc = ldap_txn_start_s(conn->ld, NULL, NULL, &txnid);
-	if (rc != LDAP_SUCCESS || !txnid) {
-		ret = dir_fail_ldap(conn, rc, NULL,
-				    "cannot start an LDAP transaction (needs OpenLDAP 2.5 or later with back-mdb)");
-		goto out;
-	}
-	spec.ldctl_oid = LDAP_CONTROL_TXN_SPEC;
-	spec.ldctl_value = *txnid;
-	spec.ldctl_iscritical = 1;
-
-	for (size_t i = 0; i < b->count; i++) {
-		rc = op_send(conn->ld, &b->ops[i], &spec, &msgids[i]);
-		if (rc != LDAP_SUCCESS) {
-			ret = dir_fail_ldap(conn, rc, NULL, "cannot send %s of '%s'",
-					    op_verb(b->ops[i].kind), b->ops[i].dn);
-			goto abort;
-		}
-		while (i + 1 - answered >= BATCH_WINDOW) {
-			ret = answer_read(conn, b->ops, msgids, i + 1);
-			if (ret != DIR_OK)
-				goto abort;
-			answered++;
-		}
-	}
-	while (answered < b->count) {
-		ret = answer_read(conn, b->ops, msgids, b->count);
-		if (ret != DIR_OK)
-			goto abort;
-		answered++;
-	}
-
-	ret = txn_commit(conn, txnid);
-	if (ret != DIR_OK)
-		goto out;
-	ret = DIR_OK;
-	goto out;
-abort:
-	/* Drain what is still in flight, then drop the whole transaction. */
-	while (answered < b->count && answer_read(conn, b->ops, msgids, b->count) !=
-					      DIR_ERR_UNREACHABLE)
-		answered++;
-	ldap_txn_end_s(conn->ld, 0, txnid, NULL, NULL, NULL);
-out:
-	ber_bvfree(txnid);
-	free(msgids);
-	return ret;
 }
 
 int batch_run_plain(struct dir_conn *conn, const struct batch *b,

@@ -17,7 +17,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-/* Longest password we read from a password file. */
+/* Maximum length of a password read from a password file. */
 #define PASSWORD_MAX 1024
 
 static const char *const dir_phrases[DIR_ERR_COUNT] = {
@@ -382,8 +382,8 @@ out:
 	return ret;
 }
 
-/* EXTERNAL asks for nothing but an optional authorization identity; an
- * empty answer to each prompt means "the authenticated identity". */
+/* EXTERNAL prompts only for an optional authorization identity, and an
+ * empty result for each prompt means "the authenticated identity". */
 static int sasl_interact(LDAP *ld, unsigned flags, void *defaults,
 			 void *prompts)
 {

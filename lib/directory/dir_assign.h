@@ -10,7 +10,7 @@
 int links_remove(struct dir_conn *conn, struct batch *b,
 		 const char *policy_dn);
 
-/* Queue what -x / -y asks for: set the link of the host, group, domain
+/* Queue the change -x / -y requests: set the link of the host, group, domain
  * or (with -w reg:HOST) the host's local link to policy_dn, or clear it
  * when it points to this policy. policy_deleted skips -y. */
 int assign_queue(struct dir_conn *conn, struct batch *b,

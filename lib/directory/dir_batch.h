@@ -1,4 +1,4 @@
-/* Updates collected first and then carried out in one LDAP transaction. */
+/* LDAP updates collected first and then sent in order. */
 #ifndef IPSECCMD_DIR_BATCH_H
 #define IPSECCMD_DIR_BATCH_H
 
@@ -27,8 +27,8 @@ int batch_replace(struct batch *b, struct dir_entry *e);
 int batch_delete(struct batch *b, const char *dn);
 
 /* Queue a delete that takes effect only while the entry matches filter
- * (the assertion control, RFC 4528); otherwise the transaction fails
- * with DIR_ERR_CONFLICT. */
+ * (the assertion control, RFC 4528); otherwise it fails with
+ * DIR_ERR_CONFLICT. */
 int batch_delete_if(struct batch *b, const char *dn, const char *filter);
 
 /* Queue a modify with one mod: LDAP_MOD_ADD, _DELETE or _REPLACE of one
@@ -36,23 +36,16 @@ int batch_delete_if(struct batch *b, const char *dn, const char *filter);
 int batch_value(struct batch *b, const char *dn, int mod_op,
 		const char *attr, const char *value);
 
-/* Queue the version step of a policy from old to new; it fails the
- * transaction when the version is no longer old. */
+/* Queue the version step of a policy from old to new as one modify that
+ * fails with DIR_ERR_CONFLICT when the version is no longer old. */
 int batch_version(struct batch *b, const char *policy_dn, uint64_t old,
 		  uint64_t new);
 
-/*
- * Carry out every queued update in one transaction. On failure nothing
- * has changed and the message names the update that failed; a lost race
- * on a version or an existing entry gives DIR_ERR_CONFLICT.
- */
-int batch_run(struct dir_conn *conn, const struct batch *b);
 
 /*
- * Carry out the queued updates one by one without a transaction, for
- * the steps slapd 2.5.13 cannot run in one: a transaction that deletes
- * the last child of an entry fails at commit. With tolerate_missing an
- * entry or value that is already gone counts as done.
+ * Send the queued updates one by one, each after the result of the one
+ * before, and stop at the first failure. With tolerate_missing an entry
+ * or value that is already gone (or already there) counts as done.
  */
 int batch_run_plain(struct dir_conn *conn, const struct batch *b,
 		    bool tolerate_missing);

@@ -1,4 +1,4 @@
-/* What a writer reads about a stored policy before it changes it. */
+/* The state of a stored policy that a writer reads before changing it. */
 #ifndef IPSECCMD_DIR_SCAN_H
 #define IPSECCMD_DIR_SCAN_H
 
@@ -25,7 +25,7 @@ struct policy_scan {
 
 /*
  * Unlinked parts younger than this may belong to a writer that has not
- * linked them yet, so they are left alone; older ones are leftovers of a
+ * linked them yet, so they are left alone. Older ones are leftovers of a
  * write that was cut short.
  */
 #define SCAN_GRACE_SECONDS 600

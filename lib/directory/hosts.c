@@ -32,7 +32,7 @@ static int named_entry_add(struct dir_conn *conn, const char *dn,
 	if (ret == DIR_OK)
 		ret = batch_add(&b, &e);
 	if (ret == DIR_OK)
-		ret = batch_run(conn, &b);
+		ret = batch_run_plain(conn, &b, false);
 	/* A concurrent command created it first: that is the same result. */
 	if (ret == DIR_ERR_CONFLICT)
 		ret = DIR_OK;
@@ -86,7 +86,7 @@ int dir_group_member(struct dir_conn *conn, const char *host,
 		ret = batch_value(&b, host_dn, add ? LDAP_MOD_ADD : LDAP_MOD_DELETE,
 				  "ipsecGroupReference", group_dn);
 	if (ret == DIR_OK)
-		ret = batch_run(conn, &b);
+		ret = batch_run_plain(conn, &b, false);
 	/* Adding a member twice or removing a non-member changes nothing. */
 	if (ret == DIR_ERR_CONFLICT)
 		ret = DIR_OK;
@@ -171,7 +171,7 @@ int dir_host_dynamic_write(struct dir_conn *conn, const char *host,
 	if (ret == DIR_OK)
 		ret = batch_replace(&b, &e);
 	if (ret == DIR_OK)
-		ret = batch_run(conn, &b);
+		ret = batch_run_plain(conn, &b, false);
 	batch_free(&b);
 	dir_entry_free(&e);
 	return ret;

@@ -1,8 +1,8 @@
 /*
  * Static mode (-w ds / -w reg:HOST) against the directory, with the
- * Windows command's semantics: -p creates the policy or reuses it, -r
- * adds a rule or replaces only the parts the line gave, -o deletes the
- * policy or the named rules, -x / -y assign and unassign.
+ * Windows command's semantics. -p creates the policy or reuses it. -r
+ * adds a rule or replaces only the parts the line gave. -o deletes the
+ * policy or the named rules, and -x / -y assign and unassign.
  *
  * Atomicity without LDAP transactions. slapd 2.5.13 implements RFC 5805
  * on back-mdb, but it crashes when two transactions commit at once or
@@ -313,7 +313,7 @@ static int plan_run(struct dir_conn *conn, struct write_plan *p)
 /*
  * Delete a whole policy. The delete of the policy entry, guarded by an
  * assertion (RFC 4528) on the version read before, is the point where
- * the policy disappears for every reader; links and parts go after it.
+ * the policy disappears for every reader. Links and parts go after it:
  * refint would clear the links too, and a later write removes leftovers.
  */
 static int policy_delete(struct dir_conn *conn, const struct command *cmd,

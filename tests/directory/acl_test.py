@@ -1,10 +1,11 @@
 #!/usr/bin/env python3
 """Access rules of deploy/ldap against the real slapd.
 
-Administrators write; hosts read the policies assigned to them (directly,
-through a group, or domain-wide) and their own local policy, and write
-only the dynamic rules on their own entry; preshared keys are readable
-only by administrators and assigned hosts; anonymous users read nothing.
+Administrators write. Hosts read the policies assigned to them (directly,
+through a group, or domain-wide) and their own local policy, and they
+write only the dynamic rules on their own entry. Preshared keys are
+readable only by administrators and assigned hosts. Anonymous users read
+nothing.
 
 Usage: run-with-slapd acl_test.py PATH/TO/ipseccmd
 """

@@ -265,8 +265,8 @@ def concurrent_writers():
         check(nfas == ["R%02d" % i for i in range(20)], "concurrent writers: all 20 rules kept")
         check(pol[1].get("ipsecversion") == ["20"],
               "concurrent writers: version 20, got %s" % pol[1].get("ipsecversion"))
-    # Twenty deleting at once: ten rules each twice; one wins, the
-    # other finds the rule gone and says so.
+    # Twenty deleting at once, ten rules each twice: one wins, and the
+    # other finds the rule gone and reports it as not found.
     procs = [subprocess.Popen([IPSECCMD, "-p", "Busy", "-r", "R%02d" % (i % 10), "-o"] + conn,
                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
              for i in range(20)]

@@ -422,6 +422,61 @@ static void connection_errors(void **state)
 	assert_int_equal(try_connect(&o, msg, sizeof(msg)), DIR_ERR_SCHEMA);
 }
 
+static void agent_reads_and_dynamic_rules(void **state)
+{
+	struct dir_conn *conn = test_admin_connect(&server);
+	struct command a = { 0 }, b = { 0 };
+	struct rule_spec pair[2];
+	struct rule_spec *got = NULL;
+	size_t count = 0;
+	enum dir_scope scope;
+	char *dn = NULL;
+	uint64_t before = 0, after = 0;
+
+	(void)state;
+	assert_int_equal(dir_host_add(conn, "agent1"), DIR_OK);
+	assert_int_equal(dir_host_find(conn, "agent1", &dn), DIR_OK);
+	free(dn);
+	assert_int_equal(dir_host_find(conn, "agent9", &dn), DIR_ERR_NOT_FOUND);
+	assert_null(dn);
+
+	/* Dynamic rules: written in order, read back equal, then cleared. */
+	test_parse("-f 0+192.0.2.5 -n BLOCK", &a);
+	test_parse("-f 0+198.51.100.0/24:443:TCP -a p:dynkey", &b);
+	pair[0] = a.rule;
+	pair[1] = b.rule;
+	assert_int_equal(dir_host_dynamic_write(conn, "agent1", pair, 2), DIR_OK);
+	assert_int_equal(dir_host_dynamic_read(conn, "agent1", &got, &count),
+			 DIR_OK);
+	assert_int_equal(count, 2);
+	assert_rule_equal(&got[0], &a.rule);
+	assert_rule_equal(&got[1], &b.rule);
+	dir_rules_free(got, count);
+	assert_int_equal(dir_host_dynamic_write(conn, "agent1", NULL, 0), DIR_OK);
+	assert_int_equal(dir_host_dynamic_read(conn, "agent1", &got, &count),
+			 DIR_OK);
+	assert_int_equal(count, 0);
+	dir_rules_free(got, count);
+	command_free(&a);
+	command_free(&b);
+
+	/* The version an agent polls steps with every write. */
+	assert_apply(conn, "-w ds -p AgentPol -r R -f 0+192.0.2.6", NULL);
+	{
+		struct dir_assign_target t = { .host = "agent1" };
+
+		assert_apply(conn, "-w ds -p AgentPol -x", &t);
+	}
+	assert_int_equal(dir_host_assigned(conn, "agent1", &dn, &scope), DIR_OK);
+	assert_int_equal(scope, DIR_SCOPE_HOST);
+	assert_int_equal(dir_policy_version(conn, dn, &before), DIR_OK);
+	assert_apply(conn, "-w ds -p AgentPol -r R -n PASS", NULL);
+	assert_int_equal(dir_policy_version(conn, dn, &after), DIR_OK);
+	assert_int_equal(after, before + 1);
+	free(dn);
+	dir_close(conn);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -433,6 +488,7 @@ int main(void)
 		cmocka_unit_test(special_names_round_trip),
 		cmocka_unit_test(name_too_long),
 		cmocka_unit_test(connection_errors),
+		cmocka_unit_test(agent_reads_and_dynamic_rules),
 	};
 
 	return cmocka_run_group_tests(tests, group_setup, NULL);
