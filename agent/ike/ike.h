@@ -129,6 +129,21 @@ struct ike_daemon {
 int ike_config_load(const struct ike_daemon *daemon, unsigned changed);
 
 /*
+ * Soft SAs (-soft): while no SA exists, the kernel policy lets traffic
+ * pass in clear, and the kernel sends the next ACQUIRE only after the
+ * larval SA of the last one expires, after net.core.xfrm_acq_expires
+ * seconds. That sysctl is the retry period that -1e sets on Windows, but
+ * it is one value per network namespace. ike_acquire_expiry() returns
+ * the smallest -1e of the rules with -soft that negotiate, or 0 when no
+ * such rule exists and the kernel's default (30 s) should stay.
+ */
+uint32_t ike_acquire_expiry(const struct ike_rule_ref *rules, size_t count);
+
+/* Write seconds to /proc/sys/net/core/xfrm_acq_expires of the caller's
+ * network namespace. Returns 0 or a negative errno. */
+int ike_acquire_expiry_set(uint32_t seconds);
+
+/*
  * Build, write and load in one step, as the agent does after each apply:
  * ike_dir_prepare() on daemon->swanctl_dir, then ike_config_build(),
  * ike_config_write() and ike_config_load() with what changed. *out gets

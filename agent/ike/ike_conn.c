@@ -310,7 +310,7 @@ static void ike_rule_remarks(struct ike_build *b)
 	if (rule->qm.inpass)
 		ike_build_note(b, "inpass: the kernel policy admits clear inbound traffic; charon only answers with SAs");
 	if (rule->soft)
-		ike_build_note(b, "soft SAs: traffic flows in clear while no SA exists; a new attempt follows the kernel's acquire timeout (net.core.xfrm_acq_expires), not -1e %lu s",
+		ike_build_note(b, "soft SAs: traffic flows in clear while no SA exists; -1e %lu s becomes net.core.xfrm_acq_expires, one value for the host (the smallest -1e of its soft rules)",
 			       (unsigned long)rule->soft_expiry_seconds);
 }
 

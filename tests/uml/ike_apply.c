@@ -154,6 +154,11 @@ int main(int argc, char *argv[])
 				     spd_rule_reqid(RULE_NAME), o.version };
 	if (ike_sync(&ref, 1, &creds, &o.daemon, &cfg, &changed) != 0)
 		goto out;
+	if (ike_acquire_expiry(&ref, 1) &&
+	    ike_acquire_expiry_set(ike_acquire_expiry(&ref, 1)) != 0) {
+		fprintf(stderr, "ike-apply: setting net.core.xfrm_acq_expires failed\n");
+		goto out;
+	}
 	printf("changed: %u\nreqid: %lu\nconn: %s\nnote: %s\nweak: %s\n",
 	       changed, (unsigned long)ref.reqid,
 	       cfg.results[0].conn ? cfg.results[0].conn : "(none)",

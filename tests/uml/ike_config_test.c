@@ -524,6 +524,26 @@ static void any_to_any_both_families(void **state)
 	ike_config_free(&cfg);
 }
 
+static void acquire_expiry_from_soft_rules(void **state)
+{
+	struct rule_fixture f, g;
+	struct ike_rule_ref refs[2];
+
+	(void)state;
+	fixture_init(&f);
+	fixture_init(&g);
+	refs[0] = f.ref;
+	refs[1] = g.ref;
+	assert_int_equal(ike_acquire_expiry(refs, 2), 0);
+	f.rule.soft = true;
+	f.rule.soft_expiry_seconds = 120;
+	g.rule.soft = true;
+	g.rule.soft_expiry_seconds = 45;
+	assert_int_equal(ike_acquire_expiry(refs, 2), 45);
+	g.rule.qm.action = ACTION_PERMIT;
+	assert_int_equal(ike_acquire_expiry(refs, 2), 120);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -545,6 +565,7 @@ int main(void)
 		cmocka_unit_test(algorithm_keywords),
 		cmocka_unit_test(names_cannot_break_lines),
 		cmocka_unit_test(any_to_any_both_families),
+		cmocka_unit_test(acquire_expiry_from_soft_rules),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
