@@ -77,6 +77,8 @@ static int agent_load_state(struct agent *agent)
 	json_decref(agent->local_store);
 	agent->local_store = local_read(&agent->cfg);
 
+	reporter_free(agent->reporter);
+	agent->reporter = reporter_new(&agent->cfg);
 	source_free(agent->src);
 	agent->src = source_new(&agent->cfg);
 	if (!agent->src) {
@@ -283,6 +285,7 @@ void agent_free(struct agent *agent)
 	if (agent->signal_fd >= 0)
 		close(agent->signal_fd);
 	source_free(agent->src);
+	reporter_free(agent->reporter);
 	dynrules_free(&agent->dyn);
 	json_decref(agent->local_store);
 	json_decref(agent->local_entry);

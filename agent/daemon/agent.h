@@ -8,6 +8,7 @@
 
 #include "config.h"
 #include "dynrules.h"
+#include "reporter.h"
 #include "source.h"
 
 #include <jansson.h>
@@ -25,6 +26,7 @@ struct agent {
 	void *build_ctx;
 
 	struct source *src;
+	struct reporter *reporter;	/* NULL without report_url */
 	struct dynrules dyn;
 	json_t *local_store;	/* local policy assigned in the store */
 	json_t *local_entry;	/* local policy assigned in the host entry */

@@ -149,6 +149,7 @@ static int poll_version(struct agent *agent, bool *changed)
 
 int agent_poll(struct agent *agent)
 {
+	const json_t *before;
 	bool changed = false;
 	int ret;
 
@@ -180,7 +181,13 @@ int agent_poll(struct agent *agent)
 	agent->retry_delay = 0;
 	agent->last_poll = time(NULL);
 	schedule_next(agent);
+	before = agent->applied;
 	agent_update(agent, true);
+	/* A poll that changed nothing still reports, so the server sees the
+	 * host alive with its counters. */
+	if (agent->applied && agent->applied == before)
+		reporter_send(agent->reporter, &agent->cfg, agent->applied,
+			      false, NULL);
 	return 0;
 fail:
 	if (ret == -ENOTCONN)

@@ -106,6 +106,9 @@ int agent_update(struct agent *agent, bool check_reachable)
 			  effective_policy_name(next),
 			  (long long)effective_policy_version(next));
 		restore_previous(agent);
+		reporter_send(agent->reporter, &agent->cfg, next, true,
+			      "the kernel rejected the policy; the previous "
+			      "one was restored");
 		goto out;
 	}
 	log_applied(next, "applied");
@@ -121,6 +124,10 @@ int agent_update(struct agent *agent, bool check_reachable)
 				  effective_policy_name(next),
 				  (long long)effective_policy_version(next));
 			restore_previous(agent);
+			reporter_send(agent->reporter, &agent->cfg, next, true,
+				      "rolled back: the directory did not "
+				      "answer a new connection after the "
+				      "apply");
 			json_decref(agent->rejected);
 			agent->rejected = next;
 			next = NULL;
@@ -130,6 +137,7 @@ int agent_update(struct agent *agent, bool check_reachable)
 	}
 
 	cache_save(agent->cache_path, next);
+	reporter_send(agent->reporter, &agent->cfg, next, true, NULL);
 	json_decref(agent->applied);
 	agent->applied = next;
 	next = NULL;

@@ -140,6 +140,19 @@ static void stale_socket_replaced(void **state)
 	control_close(second, path);
 }
 
+static void group_socket_mode(void **state)
+{
+	int fd = control_listen(path, "root");
+	struct stat st;
+
+	(void)state;
+	assert_true(fd >= 0);
+	assert_int_equal(stat(path, &st), 0);
+	assert_int_equal(st.st_mode & 0777, 0660);
+	assert_int_equal(st.st_gid, 0);
+	control_close(fd, path);
+}
+
 static void unknown_group_rejected(void **state)
 {
 	(void)state;
@@ -164,6 +177,7 @@ int main(void)
 		cmocka_unit_test(request_round_trip),
 		cmocka_unit_test(invalid_request_answered),
 		cmocka_unit_test(stale_socket_replaced),
+		cmocka_unit_test(group_socket_mode),
 		cmocka_unit_test(unknown_group_rejected),
 		cmocka_unit_test(no_agent_reported),
 	};
