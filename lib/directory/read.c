@@ -335,9 +335,38 @@ static int fetch_parts(struct dir_conn *conn, LDAPMessage *res,
 	return ret;
 }
 
-/* Read the policy entry itself. */
+/* All values of one attribute of an entry, each malloc'd. */
+static int values_copy(LDAP *ld, LDAPMessage *e, const char *attr,
+		       char ***values, size_t *count)
+{
+	struct berval **vals = ldap_get_values_len(ld, e, attr);
+	size_t n = 0;
+	int ret = DIR_OK;
+
+	*values = NULL;
+	*count = 0;
+	while (vals && vals[n])
+		n++;
+	if (n) {
+		*values = calloc(n, sizeof(**values));
+		if (!*values)
+			ret = DIR_ERR_NOMEM;
+	}
+	for (size_t i = 0; ret == DIR_OK && i < n; i++) {
+		(*values)[i] = strndup(vals[i]->bv_val, vals[i]->bv_len);
+		if (!(*values)[i])
+			ret = DIR_ERR_NOMEM;
+		else
+			*count = i + 1;
+	}
+	ldap_value_free_len(vals);
+	return ret;
+}
+
+/* Read the policy entry itself and its links to rules. */
 static int fetch_policy_entry(struct dir_conn *conn, const char *policy_dn,
-			      struct policy_doc *out)
+			      struct policy_doc *out, char ***refs,
+			      size_t *nrefs)
 {
 	LDAPMessage *res = NULL;
 	LDAPMessage *e;
@@ -356,6 +385,8 @@ static int fetch_policy_entry(struct dir_conn *conn, const char *policy_dn,
 				    policy_dn);
 	else
 		ret = policy_entry_read(conn, e, out);
+	if (ret == DIR_OK)
+		ret = values_copy(conn->ld, e, "ipsecNFAReference", refs, nrefs);
 	ldap_msgfree(res);
 	return ret;
 }
@@ -373,10 +404,7 @@ int dir_policy_fetch(struct dir_conn *conn, const char *policy_dn,
 	int ret;
 
 	memset(out, 0, sizeof(*out));
-	ret = fetch_policy_entry(conn, policy_dn, out);
-	if (ret == DIR_OK)
-		ret = dir_read_attr(conn, policy_dn, "ipsecNFAReference", &refs,
-				    &nrefs);
+	ret = fetch_policy_entry(conn, policy_dn, out, &refs, &nrefs);
 	if (ret == DIR_OK)
 		ret = dir_dn_set_new(refs, nrefs, &set);
 	if (ret == DIR_OK)
@@ -487,7 +515,8 @@ int dir_host_assigned(struct dir_conn *conn, const char *host,
 		ret = DIR_OK;
 	if (ret != DIR_OK)
 		goto out;
-	qsort(groups, ngroups, sizeof(*groups), str_compare);
+	if (ngroups > 1)
+		qsort(groups, ngroups, sizeof(*groups), str_compare);
 	for (size_t i = 0; i < ngroups; i++) {
 		ret = linked_policy(conn, groups[i], "ipsecPolicyReference",
 				    policy_dn);
