@@ -33,6 +33,10 @@ struct ike_rule_ref {
 	const struct rule_spec *rule;
 	uint32_t reqid;		/* nonzero */
 	enum ike_version version;
+	/* -t names this host: the inbound half of a Windows tunnel pair. It
+	 * gets no connection, because IKE negotiates both directions for
+	 * the rule whose -t names the peer. */
+	bool tunnel_to_self;
 };
 
 /*

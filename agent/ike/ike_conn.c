@@ -347,6 +347,10 @@ int ike_conn_write(struct ike_build *b, const char *name,
 
 	if (rule->qm.action != ACTION_NEGOTIATE)
 		goto out;
+	if (rule->has_tunnel && b->ref->tunnel_to_self) {
+		ike_build_note(b, "inbound half of a tunnel pair; the rule whose -t names the peer negotiates its SAs");
+		goto out;
+	}
 	ike_sides_collect(rule, &s);
 	if (s.filters == 0)
 		goto out;

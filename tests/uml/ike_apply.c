@@ -150,8 +150,9 @@ int main(int argc, char *argv[])
 		creds.ca_files = ca_files;
 		creds.ca_count = 1;
 	}
-	ref = (struct ike_rule_ref){ NULL, RULE_NAME, &cmd.rule,
-				     spd_rule_reqid(RULE_NAME), o.version };
+	ref = (struct ike_rule_ref){ .name = RULE_NAME, .rule = &cmd.rule,
+				     .reqid = spd_rule_reqid(RULE_NAME),
+				     .version = o.version };
 	if (ike_sync(&ref, 1, &creds, &o.daemon, &cfg, &changed) != 0)
 		goto out;
 	if (ike_acquire_expiry(&ref, 1) &&

@@ -57,8 +57,8 @@ static void fixture_init(struct rule_fixture *f)
 	f->rule.mm_count = 1;
 	f->rule.mm_rekey_seconds = 28800;
 	f->rule.soft_expiry_seconds = 300;
-	f->ref = (struct ike_rule_ref){ "Office", "Peer B", &f->rule, REQID,
-					IKE_VERSION_DEFAULT };
+	f->ref = (struct ike_rule_ref){ .policy = "Office", .name = "Peer B",
+					.rule = &f->rule, .reqid = REQID };
 }
 
 static void build_one(struct rule_fixture *f,
@@ -224,8 +224,14 @@ static void tunnel_mode_endpoint(void **state)
 	f.filters[0].dst_port = 80;
 	f.rule.has_tunnel = true;
 	addr_set(&f.rule.tunnel, "192.0.2.2", 32);
+	f.ref.tunnel_to_self = true;
 	build_one(&f, NULL, &cfg);
+	assert_null(cfg.results[0].conn);
+	assert_non_null(strstr(cfg.results[0].note, "inbound half"));
+	ike_config_free(&cfg);
 
+	f.ref.tunnel_to_self = false;
+	build_one(&f, NULL, &cfg);
 	assert_non_null(strstr(cfg.conns, "local_addrs = %any\n"));
 	assert_non_null(strstr(cfg.conns, "remote_addrs = 192.0.2.2\n"));
 	assert_non_null(strstr(cfg.conns, "mode = tunnel\n"));
