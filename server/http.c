@@ -7,9 +7,11 @@
 #include <arpa/inet.h>
 #include <microhttpd.h>
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 /* Per-connection state: the peer is verified once per TLS session. */
 struct conn_state {
@@ -18,12 +20,18 @@ struct conn_state {
 	char address[INET6_ADDRSTRLEN + 8];
 };
 
-/* Per-request state: the collected body. */
+/* Per-request state: the collected body and, once submitted, the
+ * report waiting for its commit on a suspended connection. */
 struct request_state {
 	char *body;
 	size_t len;
 	size_t cap;
 	bool too_large;
+	struct timespec start;
+	struct server *server;
+	struct MHD_Connection *conn;
+	json_t *doc;		/* submitted report; NULL before */
+	struct store_put put;
 };
 
 static void mhd_log(void *cls, const char *fmt, va_list ap)
@@ -85,6 +93,7 @@ static void request_completed(void *cls, struct MHD_Connection *conn,
 	(void)conn;
 	(void)toe;
 	if (state) {
+		json_decref(state->doc);
 		free(state->body);
 		free(state);
 	}
@@ -168,6 +177,31 @@ static const char *query_lookup(void *ctx, const char *name)
 	return MHD_lookup_connection_value(ctx, MHD_GET_ARGUMENT_KIND, name);
 }
 
+/* Runs on the store's writer thread once the report is committed. */
+static void report_committed(struct store_put *put)
+{
+	struct request_state *state = (struct request_state *)(void *)(
+		(char *)put - offsetof(struct request_state, put));
+
+	MHD_resume_connection(state->conn);
+}
+
+/* Suspend the connection until the writer thread commits the report; the
+ * access handler runs again after MHD_resume_connection(). */
+static void report_submit(void *ctx, json_t *doc, const char *host)
+{
+	struct request_state *state = ctx;
+
+	state->doc = json_incref(doc);
+	state->put.host = host;
+	state->put.doc = doc;
+	state->put.body = state->body;
+	state->put.received = time(NULL);
+	state->put.on_done = report_committed;
+	MHD_suspend_connection(state->conn);
+	store_report_submit(state->server->store, &state->put);
+}
+
 static enum MHD_Result request_handle(void *cls, struct MHD_Connection *conn,
 				      const char *url, const char *method,
 				      const char *version,
@@ -200,6 +234,9 @@ static enum MHD_Result request_handle(void *cls, struct MHD_Connection *conn,
 		if (!state)
 			return MHD_NO;
 		*req_cls = state;
+		clock_gettime(CLOCK_MONOTONIC, &state->start);
+		state->server = server;
+		state->conn = conn;
 		/*
 		 * A body a little over the limit is read and dropped, so the
 		 * client sees the 413 instead of a connection reset. A far
@@ -224,6 +261,11 @@ static enum MHD_Result request_handle(void *cls, struct MHD_Connection *conn,
 		return MHD_YES;
 	}
 
+	if (state->doc) {
+		route_report_stored(&res, &req, state->put.host,
+				    state->put.result, &state->start);
+		return response_send(conn, &res);
+	}
 	if (state->too_large) {
 		route_error(&res, &req, MHD_HTTP_CONTENT_TOO_LARGE,
 			    REJECT_TOO_LARGE,
@@ -233,7 +275,11 @@ static enum MHD_Result request_handle(void *cls, struct MHD_Connection *conn,
 	}
 	req.body = state->body ? state->body : "";
 	req.body_len = state->len;
+	req.submit = report_submit;
+	req.submit_ctx = state;
 	routes_dispatch(server, &req, &res);
+	if (res.status == 0)
+		return MHD_YES;
 	return response_send(conn, &res);
 }
 
@@ -303,7 +349,7 @@ int server_start(struct server *server, char *err, size_t errlen)
 	const struct server_config *cfg = server->cfg;
 	struct sockaddr_storage addr;
 	unsigned flags = MHD_USE_TLS | MHD_USE_EPOLL_INTERNAL_THREAD |
-			 MHD_USE_ERROR_LOG;
+			 MHD_USE_ERROR_LOG | MHD_ALLOW_SUSPEND_RESUME;
 
 	if (listen_address_parse(cfg, &addr, err, errlen) != 0 ||
 	    tls_material_load(server, err, errlen) != 0)
@@ -314,6 +360,10 @@ int server_start(struct server *server, char *err, size_t errlen)
 	if (addr.ss_family == AF_INET6)
 		flags |= MHD_USE_IPv6;
 
+	if (store_writer_start(server->store) != 0) {
+		snprintf(err, errlen, "unable to start the database writer");
+		return -1;
+	}
 	server->daemon = MHD_start_daemon(
 		flags, (uint16_t)cfg->port, NULL, NULL, request_handle, server,
 		MHD_OPTION_EXTERNAL_LOGGER, mhd_log, server,
@@ -351,6 +401,16 @@ unsigned server_port(const struct server *server)
 
 void server_stop(struct server *server)
 {
+	/* Stop accepting, let the writer commit and resume every suspended
+	 * connection, then finish the requests still running. */
+	if (server->daemon) {
+		MHD_socket listener = MHD_quiesce_daemon(server->daemon);
+
+		/* The listening socket is ours to close after quiescing. */
+		if (listener != MHD_INVALID_SOCKET)
+			close(listener);
+	}
+	store_writer_stop(server->store);
 	if (server->daemon)
 		MHD_stop_daemon(server->daemon);
 	server->daemon = NULL;

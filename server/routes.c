@@ -44,6 +44,22 @@ static double seconds_since(const struct timespec *start)
 	       (double)(now.tv_nsec - start->tv_nsec) / 1e9;
 }
 
+void route_report_stored(struct route_response *res,
+			 const struct route_request *req, const char *host,
+			 int result, const struct timespec *start)
+{
+	if (result != 0) {
+		metrics_store_error();
+		route_error(res, req, 503, REJECT_COUNT,
+			    "unable to store the report of host '%s', retry later",
+			    host);
+		return;
+	}
+	metrics_report_stored(seconds_since(start));
+	res->status = 201;
+	res->json = json_pack("{s:s, s:s}", "status", "stored", "host", host);
+}
+
 static void report_post(struct server *server, const struct route_request *req,
 			struct route_response *res)
 {
@@ -79,20 +95,18 @@ static void report_post(struct server *server, const struct route_request *req,
 			    host, req->peer->name);
 		goto out;
 	}
+	if (server->cfg->verbose)
+		log_info("http", "received a report of host '%s'", host);
 
-	if (store_report_put(server->store, host, doc, req->body,
-			     time(NULL)) != 0) {
-		metrics_store_error();
-		route_error(res, req, 503, REJECT_COUNT,
-			    "unable to store the report of host '%s', retry later",
-			    host);
+	if (req->submit) {
+		req->submit(req->submit_ctx, doc, host);
+		res->status = 0;
 		goto out;
 	}
-	metrics_report_stored(seconds_since(&start));
-	if (server->cfg->verbose)
-		log_info("http", "stored a report of host '%s'", host);
-	res->status = 201;
-	res->json = json_pack("{s:s, s:s}", "status", "stored", "host", host);
+	route_report_stored(res, req, host,
+			    store_report_put(server->store, host, doc,
+					     req->body, time(NULL)),
+			    &start);
 out:
 	json_decref(doc);
 }

@@ -49,19 +49,15 @@ struct store {
 	 * them together (commit_lock guards the fields below). */
 	pthread_mutex_t commit_lock;
 	pthread_cond_t committed;
-	struct put_job *pending;
-	struct put_job **pending_tail;
+	struct store_put *pending;
+	struct store_put **pending_tail;
 	int committing;
-};
 
-struct put_job {
-	const char *host;
-	const json_t *doc;
-	const char *body;
-	time_t received;
-	int done;
-	int result;
-	struct put_job *next;
+	/* The writer thread commits what store_report_submit() queues. */
+	pthread_cond_t work;
+	pthread_t writer;
+	int writer_running;
+	int writer_stop;
 };
 
 static int db_configure(sqlite3 *db, int sync_full)
@@ -136,6 +132,7 @@ struct store *store_open(const struct store_options *opts, char *err,
 	pthread_mutex_init(&store->lock, NULL);
 	pthread_mutex_init(&store->commit_lock, NULL);
 	pthread_cond_init(&store->committed, NULL);
+	pthread_cond_init(&store->work, NULL);
 	store->pending_tail = &store->pending;
 	/* Connections are closed by store_close(), not at thread exit, so
 	 * the key has no destructor. */
@@ -173,6 +170,7 @@ void store_close(struct store *store)
 	pthread_mutex_destroy(&store->lock);
 	pthread_mutex_destroy(&store->commit_lock);
 	pthread_cond_destroy(&store->committed);
+	pthread_cond_destroy(&store->work);
 	free(store->path);
 	free(store);
 }
@@ -235,7 +233,7 @@ out:
 
 /* Write one report inside the open transaction. */
 static int report_put_one(struct store *store, sqlite3 *db,
-			  const struct put_job *job)
+			  const struct store_put *job)
 {
 	static const char latest_sql[] =
 		"INSERT INTO hosts (host, received, policy, policy_version,"
@@ -262,11 +260,11 @@ static int report_put_one(struct store *store, sqlite3 *db,
  * rolled back to its savepoint and fails alone; the others commit.
  */
 static void batch_commit(struct store *store, sqlite3 *db,
-			 struct put_job *batch)
+			 struct store_put *batch)
 {
 	int begun = db && exec_simple(db, "BEGIN IMMEDIATE") == 0;
 
-	for (struct put_job *job = batch; job; job = job->next) {
+	for (struct store_put *job = batch; job; job = job->next) {
 		job->result = -1;
 		if (!begun || exec_simple(db, "SAVEPOINT report") != 0)
 			continue;
@@ -280,16 +278,60 @@ static void batch_commit(struct store *store, sqlite3 *db,
 	}
 	if (begun && exec_simple(db, "COMMIT") != 0) {
 		exec_simple(db, "ROLLBACK");
-		for (struct put_job *job = batch; job; job = job->next)
+		for (struct store_put *job = batch; job; job = job->next)
 			job->result = -1;
 	}
+}
+
+/*
+ * Mark a committed batch done: waiters of store_report_put() see `done`,
+ * submitted reports get their callback. A callback may free its put, so
+ * `next` is read before the call.
+ */
+static void batch_finish(struct store *store, struct store_put *batch)
+{
+	struct store_put *callbacks = NULL;
+	struct store_put **tail = &callbacks;
+	struct store_put *put, *next;
+
+	pthread_mutex_lock(&store->commit_lock);
+	for (put = batch; put; put = next) {
+		next = put->next;
+		if (put->on_done) {
+			put->next = NULL;
+			*tail = put;
+			tail = &put->next;
+		} else {
+			put->done = 1;
+		}
+	}
+	store->committing = 0;
+	pthread_cond_broadcast(&store->committed);
+	pthread_cond_signal(&store->work);
+	pthread_mutex_unlock(&store->commit_lock);
+
+	for (put = callbacks; put; put = next) {
+		next = put->next;
+		put->on_done(put);
+	}
+}
+
+/* Take every waiting report and the commit turn; call with commit_lock. */
+static struct store_put *batch_take(struct store *store)
+{
+	struct store_put *batch = store->pending;
+
+	store->pending = NULL;
+	store->pending_tail = &store->pending;
+	store->committing = 1;
+	return batch;
 }
 
 int store_report_put(struct store *store, const char *host, const json_t *doc,
 		     const char *body, time_t received)
 {
-	struct put_job job = { .host = host, .doc = doc, .body = body,
-			       .received = received };
+	struct store_put job = { .host = host, .doc = doc, .body = body,
+				 .received = received };
 	sqlite3 *db = store_db(store);
 
 	/*
@@ -302,28 +344,89 @@ int store_report_put(struct store *store, const char *host, const json_t *doc,
 	*store->pending_tail = &job;
 	store->pending_tail = &job.next;
 	while (!job.done) {
-		struct put_job *batch;
+		struct store_put *batch;
 
 		if (store->committing) {
 			pthread_cond_wait(&store->committed, &store->commit_lock);
 			continue;
 		}
-		batch = store->pending;
-		store->pending = NULL;
-		store->pending_tail = &store->pending;
-		store->committing = 1;
+		batch = batch_take(store);
 		pthread_mutex_unlock(&store->commit_lock);
 
 		batch_commit(store, db, batch);
-
+		batch_finish(store, batch);
 		pthread_mutex_lock(&store->commit_lock);
-		for (struct put_job *done = batch; done; done = done->next)
-			done->done = 1;
-		store->committing = 0;
-		pthread_cond_broadcast(&store->committed);
 	}
 	pthread_mutex_unlock(&store->commit_lock);
 	return job.result;
+}
+
+void store_report_submit(struct store *store, struct store_put *put)
+{
+	put->next = NULL;
+	put->done = 0;
+	pthread_mutex_lock(&store->commit_lock);
+	if (!store->writer_running || store->writer_stop) {
+		pthread_mutex_unlock(&store->commit_lock);
+		put->result = -1;
+		put->on_done(put);
+		return;
+	}
+	*store->pending_tail = put;
+	store->pending_tail = &put->next;
+	pthread_cond_signal(&store->work);
+	pthread_mutex_unlock(&store->commit_lock);
+}
+
+static void *writer_main(void *arg)
+{
+	struct store *store = arg;
+	sqlite3 *db = store_db(store);
+
+	pthread_mutex_lock(&store->commit_lock);
+	for (;;) {
+		struct store_put *batch;
+
+		if (!store->pending || store->committing) {
+			if (store->writer_stop && !store->pending)
+				break;
+			pthread_cond_wait(&store->work, &store->commit_lock);
+			continue;
+		}
+		batch = batch_take(store);
+		pthread_mutex_unlock(&store->commit_lock);
+
+		batch_commit(store, db, batch);
+		batch_finish(store, batch);
+		pthread_mutex_lock(&store->commit_lock);
+	}
+	pthread_mutex_unlock(&store->commit_lock);
+	return NULL;
+}
+
+int store_writer_start(struct store *store)
+{
+	int rc = pthread_create(&store->writer, NULL, writer_main, store);
+
+	if (rc != 0) {
+		log_error("db", "unable to start the writer thread: %s",
+			  strerror(rc));
+		return -1;
+	}
+	store->writer_running = 1;
+	return 0;
+}
+
+void store_writer_stop(struct store *store)
+{
+	if (!store || !store->writer_running)
+		return;
+	pthread_mutex_lock(&store->commit_lock);
+	store->writer_stop = 1;
+	pthread_cond_signal(&store->work);
+	pthread_mutex_unlock(&store->commit_lock);
+	pthread_join(store->writer, NULL);
+	store->writer_running = 0;
 }
 
 /* Take the commit turn from the report writers, for maintenance. */
@@ -341,6 +444,7 @@ static void commit_turn_give(struct store *store)
 	pthread_mutex_lock(&store->commit_lock);
 	store->committing = 0;
 	pthread_cond_broadcast(&store->committed);
+	pthread_cond_signal(&store->work);
 	pthread_mutex_unlock(&store->commit_lock);
 }
 

@@ -46,6 +46,36 @@ int store_report_put(struct store *store, const char *host, const json_t *doc,
  */
 int store_checkpoint(struct store *store);
 
+/*
+ * A report handed to the writer thread. The caller fills host, doc, body,
+ * received and on_done, and keeps all of them alive until on_done(put)
+ * runs on the writer thread with `result` 0 (committed) or -1.
+ */
+struct store_put {
+	const char *host;
+	const json_t *doc;
+	const char *body;
+	time_t received;
+	void (*on_done)(struct store_put *put);
+	int result;
+	int done;			/* private */
+	struct store_put *next;		/* private */
+};
+
+/* Start the thread that commits submitted reports in batches. Returns 0
+ * or -1. */
+int store_writer_start(struct store *store);
+
+/*
+ * Queue a report for the writer thread, which commits every report
+ * waiting at once in one transaction. Without a running writer, on_done
+ * runs at once with result -1.
+ */
+void store_report_submit(struct store *store, struct store_put *put);
+
+/* Commit what is queued, then stop the writer thread; NULL-safe. */
+void store_writer_stop(struct store *store);
+
 /* Delete history older than history_days and past history_per_host per
  * host. Returns rows deleted or -1. */
 long store_history_prune(struct store *store, time_t now);
