@@ -97,9 +97,21 @@ out:
 static void agent_apply_cache(struct agent *agent)
 {
 	json_t *cached = cache_load(agent->cache_path);
+	const json_t *entry;
 
 	if (!cached)
 		return;
+	entry = json_object_get(cached, "host_entry");
+	if (json_is_object(json_object_get(entry, "local_policy"))) {
+		json_decref(agent->local_entry);
+		agent->local_entry = json_incref(json_object_get(
+			entry, "local_policy"));
+	}
+	if (json_is_array(json_object_get(entry, "dynamic"))) {
+		json_decref(agent->host_dynamic);
+		agent->host_dynamic = json_incref(json_object_get(entry,
+								  "dynamic"));
+	}
 	if (strcmp(json_string_value(json_object_get(cached, "origin")),
 		   "directory") == 0) {
 		json_decref(agent->assigned);

@@ -62,15 +62,17 @@ void agent_free(struct agent *agent);
 /*
  * Poll the directory once: version read, or the full reads when the
  * assignment is due or the version changed, then apply what changed.
- * Returns 0 when the directory answered, -errno when it did not.
+ * Returns 0 when the directory answered, -ECONNREFUSED when the change it
+ * brought was rolled back, another -errno when it did not answer.
  */
 int agent_poll(struct agent *agent);
 
 /*
  * Compose the effective policy from what the agent holds and apply it if it
  * differs from what is applied. `check_reachable` runs the rollback check
- * after the apply. Returns 0, or -errno when the policy was not applied or
- * was rolled back.
+ * after the apply. Returns 0 when the policy is applied, unchanged, or
+ * was rolled back on an earlier call; -ECONNREFUSED when this call rolled
+ * it back; another -errno when it could not be applied.
  */
 int agent_update(struct agent *agent, bool check_reachable);
 

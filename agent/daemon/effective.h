@@ -8,7 +8,12 @@
  *    "origin": "directory" | "local" | "none",
  *    "assigned_from": DN of the entry that carried the assignment, or null,
  *    "policy": a policy document in the policy library's JSON form, or null,
- *    "dynamic": [rules in the policy library's JSON form]}
+ *    "dynamic": [rules in the policy library's JSON form],
+ *    "host_entry": {"local_policy": ..., "dynamic": [...]}}
+ * "dynamic" holds every dynamic rule, those of the control socket first;
+ * "host_entry" repeats what came from the host's directory entry, so a
+ * restart without the directory composes the same policy. The agent adds
+ * it after effective_compose(); readers ignore members they do not know.
  */
 #ifndef IPSECCMD_AGENT_EFFECTIVE_H
 #define IPSECCMD_AGENT_EFFECTIVE_H

@@ -182,13 +182,14 @@ int agent_poll(struct agent *agent)
 	agent->last_poll = time(NULL);
 	schedule_next(agent);
 	before = agent->applied;
-	agent_update(agent, true);
+	ret = agent_update(agent, true);
 	/* A poll that changed nothing still reports, so the server sees the
-	 * host alive with its counters. */
-	if (agent->applied && agent->applied == before)
+	 * host alive with its counters. An apply or rollback has reported
+	 * already. */
+	if (ret == 0 && agent->applied && agent->applied == before)
 		reporter_send(agent->reporter, &agent->cfg, agent->applied,
 			      false, NULL);
-	return 0;
+	return ret == -ECONNREFUSED ? ret : 0;
 fail:
 	if (ret == -ENOTCONN)
 		source_disconnect(agent->src);

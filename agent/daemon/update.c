@@ -86,6 +86,12 @@ int agent_update(struct agent *agent, bool check_reachable)
 				 dynamic);
 	if (!next)
 		goto out;
+	/* Keep what came from the host's directory entry apart as well, so a
+	 * restart without the directory can compose the same policy again. */
+	if (json_object_set_new(next, "host_entry", json_pack(
+			"{s:O?, s:O?}", "local_policy", agent->local_entry,
+			"dynamic", agent->host_dynamic)) < 0)
+		goto out;
 	if (agent->applied && json_equal(next, agent->applied)) {
 		ret = 0;
 		goto out;
@@ -95,7 +101,7 @@ int agent_update(struct agent *agent, bool check_reachable)
 			  "before; waiting for a new version",
 			  effective_policy_name(next),
 			  (long long)effective_policy_version(next));
-		ret = -ECONNREFUSED;
+		ret = 0;
 		goto out;
 	}
 
