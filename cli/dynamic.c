@@ -30,11 +30,11 @@
 
 #define AGENT_SOCKET_DEFAULT "/run/ipseccmd/agent.sock"
 
-/* The agent applies the rule before it answers, with a reachability check
- * of up to its rollback_seconds (30 by default). */
+/* The agent applies the rule before it sends its response, including a
+ * reachability check of up to its rollback_seconds (30 by default). */
 #define AGENT_REPLY_TIMEOUT_SECONDS 120
 
-/* Longest response read from the agent, in bytes. */
+/* Maximum response length read from the agent, in bytes. */
 #define AGENT_REPLY_MAX (16 * 1024 * 1024)
 
 struct dynamic_request {

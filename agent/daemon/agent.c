@@ -93,7 +93,7 @@ out:
 }
 
 /* Apply the cached policy so the host is protected before the directory
- * answers, and remember the cached assignment for offline use. */
+ * responds, and restore the cached directory inputs for offline use. */
 static void agent_apply_cache(struct agent *agent)
 {
 	json_t *cached = cache_load(agent->cache_path);

@@ -62,13 +62,14 @@ void agent_free(struct agent *agent);
 /*
  * Poll the directory once: version read, or the full reads when the
  * assignment is due or the version changed, then apply what changed.
- * Returns 0 when the directory answered, -ECONNREFUSED when the change it
- * brought was rolled back, another -errno when it did not answer.
+ * Returns 0 when the directory responded, -ECONNREFUSED when the change it
+ * brought was rolled back, another -errno when the directory was
+ * unreachable.
  */
 int agent_poll(struct agent *agent);
 
 /*
- * Compose the effective policy from what the agent holds and apply it if it
+ * Compose the effective policy from the agent's inputs and apply it if it
  * differs from what is applied. `check_reachable` runs the rollback check
  * after the apply. Returns 0 when the policy is applied, unchanged, or
  * was rolled back on an earlier call; -ECONNREFUSED when this call rolled

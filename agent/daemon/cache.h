@@ -1,6 +1,6 @@
 /*
  * The cache of the last applied effective policy, STATE_DIR/applied-policy.
- * The agent applies it at start before the directory answers and keeps
+ * The agent applies it at start before the directory responds and keeps
  * enforcing it while the directory is away. A damaged cache is rejected
  * whole, never applied in part.
  */

@@ -49,8 +49,8 @@ void config_free(struct agent_config *cfg);
 
 /*
  * Set one key from its text value. Returns 0, -ENOENT for an unknown key or
- * -EINVAL for a value out of range; *why then holds a static phrase that
- * says what to write instead.
+ * -EINVAL for a value out of range. On error *why points to a static
+ * phrase that says what to write instead.
  */
 int config_set(struct agent_config *cfg, const char *key, const char *value,
 	       const char **why);
@@ -58,8 +58,8 @@ int config_set(struct agent_config *cfg, const char *key, const char *value,
 /*
  * Read key = value lines from `path` into *cfg. Blank lines and lines
  * starting with '#' are skipped. A missing file is not an error when
- * `missing_ok` is set. Every bad line is logged with its line number; the
- * return value is 0 or -EINVAL after all lines were read, or -errno when
+ * `missing_ok` is set. Every bad line is logged with its line number. The
+ * return value is 0, or -EINVAL after all lines were read, or -errno when
  * the file cannot be read.
  */
 int config_load(struct agent_config *cfg, const char *path, bool missing_ok);

@@ -20,7 +20,7 @@
 #include <jansson.h>
 #include <sys/types.h>
 
-/* Longest request line accepted, in bytes. */
+/* Maximum request line length, in bytes. */
 #define CONTROL_MAX_REQUEST (16u * 1024 * 1024)
 
 /* Seconds a client may take to send its request or read the response. */

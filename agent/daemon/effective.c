@@ -4,9 +4,14 @@ json_t *effective_compose(const json_t *assigned, const char *assigned_from,
 			  const json_t *local, const json_t *dynamic)
 {
 	const json_t *policy = assigned ? assigned : local;
-	const char *origin = assigned ? "directory" : local ? "local" : "none";
+	const char *origin = "none";
 	json_t *dyn = dynamic ? json_deep_copy(dynamic) : json_array();
 	json_t *pol = policy ? json_deep_copy(policy) : json_null();
+
+	if (assigned)
+		origin = "directory";
+	else if (local)
+		origin = "local";
 
 	if (!dyn || !pol) {
 		json_decref(dyn);

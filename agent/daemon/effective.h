@@ -10,7 +10,7 @@
  *    "policy": a policy document in the policy library's JSON form, or null,
  *    "dynamic": [rules in the policy library's JSON form],
  *    "host_entry": {"local_policy": ..., "dynamic": [...]}}
- * "dynamic" holds every dynamic rule, those of the control socket first;
+ * "dynamic" contains every dynamic rule, those of the control socket first;
  * "host_entry" repeats what came from the host's directory entry, so a
  * restart without the directory composes the same policy. The agent adds
  * it after effective_compose(); readers ignore members they do not know.

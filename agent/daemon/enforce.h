@@ -13,8 +13,8 @@
 /*
  * Apply `effective` (see effective.h): install what is missing, remove
  * what is no longer wanted. With cfg->lockout_protection the agent's own
- * connections stay exempt. Returns 0, or -errno with the error logged;
- * on error the kernel may hold part of the new policy, and the caller
+ * connections stay exempt. Returns 0, or -errno with the error logged.
+ * After an error the kernel may hold part of the new policy, so the caller
  * applies the previous one again.
  */
 int enforce_apply(const struct agent_config *cfg, const json_t *effective);

@@ -183,9 +183,9 @@ int agent_poll(struct agent *agent)
 	schedule_next(agent);
 	before = agent->applied;
 	ret = agent_update(agent, true);
-	/* A poll that changed nothing still reports, so the server sees the
-	 * host alive with its counters. An apply or rollback has reported
-	 * already. */
+	/* A poll that changed nothing still sends a report, so the server
+	 * records the host as alive with its counters. An apply or rollback
+	 * has sent its own report already. */
 	if (ret == 0 && agent->applied && agent->applied == before)
 		reporter_send(agent->reporter, &agent->cfg, agent->applied,
 			      false, NULL);

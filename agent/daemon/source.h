@@ -1,7 +1,7 @@
 /*
  * The agent's view of the directory: one kept-open, bound connection as
  * the host, and the reads a poll needs. Policies travel as JSON in the
- * policy library's form so the rest of the agent never sees LDAP.
+ * policy library's form, so no other part of the agent calls LDAP.
  *
  * Every function returns 0 or a negative errno value: -ENOENT when the
  * entry or assignment does not exist, -ENOTCONN when the connection was

@@ -1,5 +1,5 @@
 /* Stand-in for source.c while the directory library is not in the tree:
- * the directory never answers, so the agent runs offline on its cache. */
+ * every directory call fails, so the agent runs offline on its cache. */
 #include "source.h"
 
 #include "log.h"

@@ -10,7 +10,7 @@
 
 #include <stddef.h>
 
-/* Longest payload accepted on read, so a damaged length field cannot make
+/* Maximum payload accepted on read, so a damaged length field cannot make
  * the agent allocate without bound. */
 #define STATEFILE_MAX_PAYLOAD (256u * 1024 * 1024)
 

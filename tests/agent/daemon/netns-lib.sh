@@ -4,7 +4,7 @@
 #
 #   $NS_A  the managed host: 192.0.2.10 towards $NS_P, 198.51.100.10
 #          towards $NS_D
-#   $NS_P  a peer: 192.0.2.20, answers ping and TCP port 8080
+#   $NS_P  a peer: 192.0.2.20, replies to ping and listens on TCP port 8080
 #   $NS_D  the directory's network: 198.51.100.1
 #
 # Callers set AGENT (the ipseccmd-agent binary) and RULEJSON before sourcing.
