@@ -165,6 +165,7 @@ static int policy_export(const char *path, const struct policy_doc *doc)
 {
 	json_t *json = policy_doc_to_json(doc, PRINT_SECRETS);
 	FILE *f = NULL;
+	char *text = NULL;
 	int ret = -1;
 
 	if (!json) {
@@ -179,8 +180,10 @@ static int policy_export(const char *path, const struct policy_doc *doc)
 		f = fopen(path, "w");
 		umask(old);
 	}
-	if (!f || json_dumpf(json, f, JSON_INDENT(2)) != 0 ||
-	    fputc('\n', f) == EOF || fflush(f) != 0) {
+	/* One string and one write: json_dumpf writes piece by piece. */
+	text = json_dumps(json, JSON_INDENT(2));
+	if (!f || !text || fputs(text, f) == EOF || fputc('\n', f) == EOF ||
+	    fflush(f) != 0) {
 		fprintf(stderr, "ipseccmd: cannot write '%s': %m\n", path);
 		goto out;
 	}
@@ -188,6 +191,9 @@ static int policy_export(const char *path, const struct policy_doc *doc)
 out:
 	if (f && f != stdout)
 		fclose(f);
+	if (text)
+		explicit_bzero(text, strlen(text));
+	free(text);
 	json_decref(json);
 	return ret;
 }

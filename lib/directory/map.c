@@ -322,13 +322,19 @@ static int tunnel_read(struct dir_conn *conn, const char *text,
 	return DIR_OK;
 }
 
-/* Grow an array by one element; returns the new element or NULL. */
+/* Grow an array by one zeroed element and return it, or NULL. The
+ * capacity doubles whenever count reaches a power of two, so a rule with
+ * 10,000 filters costs 14 reallocations, not 10,000. */
 static void *array_push(void **items, size_t *count, size_t size)
 {
-	char *grown = realloc(*items, (*count + 1) * size);
+	char *grown = *items;
+	size_t n = *count;
 
-	if (!grown)
-		return NULL;
+	if (n == 0 || (n & (n - 1)) == 0) {
+		grown = realloc(*items, (n ? 2 * n : 1) * size);
+		if (!grown)
+			return NULL;
+	}
 	*items = grown;
 	memset(grown + *count * size, 0, size);
 	return grown + (*count)++ * size;
@@ -354,7 +360,7 @@ static int filter_read(struct dir_conn *conn, const char *attr,
 static int value_read(struct dir_conn *conn, const char *attr,
 		      const char *text, struct rule_spec *r)
 {
-	int k;
+	int k = 0;
 	int ret = DIR_OK;
 
 	if (strcasecmp(attr, "ipsecFilterValue") == 0)

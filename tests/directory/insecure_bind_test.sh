@@ -25,8 +25,8 @@ ip -n "$ns" addr add 192.0.2.1/32 dev lo
 
 vars=$(IPSECCMD_TEST_SLAPD_LISTEN=ldap://192.0.2.1:3890 \
 	ip netns exec "$ns" "$here/../lib/test-slapd" start)
+slapd_dir=$(printf '%s\n' "$vars" | sed -n "s/^IPSECCMD_TEST_SLAPD_DIR='\(.*\)'$/\1/p")
 eval "$vars"
-slapd_dir=$IPSECCMD_TEST_SLAPD_DIR
 
 fail=0
 out=$(ip netns exec "$ns" "$ipseccmd" -w ds:example.com -p P --list \
