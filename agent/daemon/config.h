@@ -31,6 +31,7 @@ struct agent_config {
 	char *report_url;	/* empty: no report server */
 	uint32_t poll_seconds;	/* 0: the assigned policy's PollInterval */
 	uint32_t poll_jitter_percent;
+	uint32_t full_poll_every;	/* 0: only at start, refresh, reconnect */
 	uint32_t retry_min_seconds;
 	uint32_t retry_max_seconds;
 	uint32_t network_timeout_seconds;

@@ -167,6 +167,11 @@ int agent_poll(struct agent *agent)
 		agent->assignment_due = true;
 	}
 
+	/* A change of assignment alone does not change the policy's version,
+	 * so every full_poll_every-th poll reads the assignment too. */
+	if (agent->cfg.full_poll_every > 0 &&
+	    agent->polls % agent->cfg.full_poll_every == 0)
+		agent->assignment_due = true;
 	if (!agent->assignment_due) {
 		ret = poll_version(agent, &changed);
 		if (ret < 0)

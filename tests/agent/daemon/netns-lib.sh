@@ -139,3 +139,19 @@ kernel_policy_count() {
 }
 
 log_has() { grep -q -- "$1" "$LOG"; }
+
+# Run a command every 0.1 s until it succeeds, for at most 10 s.
+wait_for() {
+	for _ in $(seq 100); do
+		"$@" && return 0
+		sleep 0.1
+	done
+	return 1
+}
+
+# Whether the kernel in $NS_A holds a policy for destination port $1.
+kernel_has_port() {
+	ip netns exec "$NS_A" ip xfrm policy list | grep -q "dport $1 "
+}
+
+kernel_lacks_port() { ! kernel_has_port "$1"; }

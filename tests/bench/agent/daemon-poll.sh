@@ -45,7 +45,8 @@ ip netns exec "$ns" "$agent" --foreground --config=/dev/null \
 	--directory-uri="$IPSECCMD_TEST_LDAPI_URI" \
 	--directory-base="$IPSECCMD_TEST_BASE" --bind-method=external \
 	--tls-cert= --tls-key= --tls-ca= --host-name=benchhost \
-	--poll-seconds=3600 --rollback-seconds=0 --log-level=warning \
+	--poll-seconds=3600 --rollback-seconds=0 --full-poll-every=0 \
+	--log-level=warning \
 	2>"$work/agent.log" &
 agent_pid=$!
 for _ in $(seq 100); do
