@@ -1,6 +1,7 @@
 /*
- * Reading policies, hosts and assignments. A whole policy is one subtree
- * search: the policy entry, its rules and their three children each.
+ * Reading policies, hosts and assignments. A whole policy is one base
+ * read of the policy entry and one indexed one-level search for the
+ * entries that name it in ipsecOwnerReference.
  */
 #include "dir_internal.h"
 #include "grammar.h"

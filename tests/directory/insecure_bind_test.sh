@@ -1,7 +1,7 @@
 #!/bin/sh
 # A password bind over plain LDAP to a server outside 127.0.0.0/8 is
-# refused before the password is sent; StartTLS-less SASL EXTERNAL over
-# ldapi and a loopback bind still work. The server runs in a network
+# refused before the password is sent. A password bind over loopback and
+# SASL EXTERNAL over ldapi still work. The server runs in a network
 # namespace of this test, on 192.0.2.1 (a documentation address).
 # Usage: insecure_bind_test.sh PATH/TO/ipseccmd
 set -eu
@@ -19,8 +19,9 @@ trap cleanup EXIT INT TERM
 
 ip netns add "$ns"
 ip -n "$ns" link set lo up
-# The kernel here has no dummy or veth module; an address on the
-# namespace's own loopback device is still a non-loopback peer address.
+# The kernel here has no dummy or veth module. An address outside
+# 127.0.0.0/8 on the namespace's own loopback device is still a peer
+# address outside 127.0.0.0/8.
 ip -n "$ns" addr add 192.0.2.1/32 dev lo
 
 vars=$(IPSECCMD_TEST_SLAPD_LISTEN=ldap://192.0.2.1:3890 \
