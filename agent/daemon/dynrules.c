@@ -104,6 +104,25 @@ out:
 	return ret;
 }
 
+int dynrules_replace(struct dynrules *set, const json_t *rules)
+{
+	json_t *next = json_deep_copy(rules);
+	int ret;
+
+	if (!json_is_array(next)) {
+		json_decref(next);
+		return -ENOMEM;
+	}
+	ret = dynrules_save(set, next);
+	if (ret < 0) {
+		json_decref(next);
+		return ret;
+	}
+	json_decref(set->rules);
+	set->rules = next;
+	return 0;
+}
+
 int dynrules_clear(struct dynrules *set)
 {
 	json_t *empty = json_array();
@@ -112,12 +131,7 @@ int dynrules_clear(struct dynrules *set)
 
 	if (!empty)
 		return -ENOMEM;
-	ret = dynrules_save(set, empty);
-	if (ret < 0) {
-		json_decref(empty);
-		return ret;
-	}
-	json_decref(set->rules);
-	set->rules = empty;
-	return (int)removed;
+	ret = dynrules_replace(set, empty);
+	json_decref(empty);
+	return ret < 0 ? ret : (int)removed;
 }

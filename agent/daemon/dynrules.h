@@ -26,6 +26,10 @@ void dynrules_free(struct dynrules *set);
  * the set is unchanged. */
 int dynrules_add(struct dynrules *set, const json_t *rules);
 
+/* Replace the whole set with a copy of `rules` and persist. Returns 0 or
+ * -errno; on error the set is unchanged. */
+int dynrules_replace(struct dynrules *set, const json_t *rules);
+
 /* Remove every rule and persist. Returns the number removed or -errno. */
 int dynrules_clear(struct dynrules *set);
 

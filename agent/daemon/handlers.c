@@ -57,6 +57,7 @@ static json_t *handle_add(struct agent *agent, const json_t *request)
 {
 	const json_t *rules = json_object_get(request, "rules");
 	const char *why = NULL;
+	json_t *before = NULL, *reply = NULL;
 	int ret;
 
 	if (!json_is_array(rules) || json_array_size(rules) == 0)
@@ -65,15 +66,58 @@ static json_t *handle_add(struct agent *agent, const json_t *request)
 	why = enforce_check_rules(rules);
 	if (why)
 		return reply_error(why);
+	before = json_deep_copy(agent->dyn.rules);
+	if (!before)
+		return NULL;
 	ret = dynrules_add(&agent->dyn, rules);
-	if (ret < 0)
-		return reply_error("unable to save the dynamic rules; see the "
-				   "agent's log");
+	if (ret < 0) {
+		reply = reply_error("unable to save the dynamic rules; see the "
+				    "agent's log");
+		goto out;
+	}
+
+	/* Rules the kernel rejected, or that cut off the directory, are
+	 * taken out again so they do not come back at the next restart. */
+	ret = agent_update(agent, true);
+	if (ret < 0) {
+		log_error("dynamic", "removed the %zu dynamic rules just added "
+			  "because applying them failed",
+			  json_array_size(rules));
+		dynrules_replace(&agent->dyn, before);
+		agent_update(agent, false);
+		reply = reply_error(ret == -ECONNREFUSED
+			? "the rules cut off the directory and were rolled "
+			  "back; see the agent's log"
+			: "the kernel rejected the rules; see the agent's log");
+		goto out;
+	}
 	log_info("dynamic", "added %zu dynamic rules, %zu in total",
 		 json_array_size(rules), json_array_size(agent->dyn.rules));
-	agent_update(agent, true);
-	return json_pack("{s:b, s:I}", "ok", 1, "dynamic_rules",
-			 (json_int_t)json_array_size(agent->dyn.rules));
+	reply = json_pack("{s:b, s:I}", "ok", 1, "dynamic_rules",
+			  (json_int_t)json_array_size(agent->dyn.rules));
+out:
+	json_decref(before);
+	return reply;
+}
+
+/* Drop preshared keys from a copy of the rules: members of control_group
+ * may list the rules but not read the keys. */
+static json_t *rules_redacted(const json_t *rules)
+{
+	json_t *copy = json_deep_copy(rules);
+	size_t i, j;
+	json_t *rule, *auth;
+
+	json_array_foreach(copy, i, rule) {
+		json_array_foreach(json_object_get(rule, "auth"), j, auth) {
+			if (json_object_get(auth, "key")) {
+				json_object_del(auth, "key");
+				json_object_set_new(auth, "key_redacted",
+						    json_true());
+			}
+		}
+	}
+	return copy;
 }
 
 static json_t *handle_delete_all(struct agent *agent)
@@ -109,8 +153,8 @@ json_t *handlers_dispatch(void *ctx, const json_t *request, uid_t peer)
 	if (strcmp(command, "delete-all") == 0)
 		return handle_delete_all(agent);
 	if (strcmp(command, "list") == 0)
-		return json_pack("{s:b, s:O}", "ok", 1, "rules",
-				 agent->dyn.rules);
+		return json_pack("{s:b, s:o}", "ok", 1, "rules",
+				 rules_redacted(agent->dyn.rules));
 	log_warning("control", "unknown request '%s' from uid %ld", command,
 		    (long)peer);
 	return reply_error("unknown command: use status, refresh, poll, add, "
