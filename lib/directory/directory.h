@@ -153,13 +153,14 @@ int dir_host_assigned(struct dir_conn *conn, const char *host,
 
 /*
  * Read the host's assigned local policy (ipsecLocalPolicyReference).
- * *found is false and *out empty when the host has none.
+ * *found is false and *out empty when the host has none or has no entry.
  */
 int dir_host_local_policy(struct dir_conn *conn, const char *host,
 			  struct policy_doc *out, bool *found);
 
 /* Read and replace the host's dynamic rules (ipsecDynamicRule, one
- * JSON object per rule, in order). The write replaces the whole list. */
+ * JSON object per rule, in order). A host without an entry reads as no
+ * rules; the write needs the entry and replaces the whole list. */
 int dir_host_dynamic_read(struct dir_conn *conn, const char *host,
 			  struct rule_spec **rules, size_t *count);
 int dir_host_dynamic_write(struct dir_conn *conn, const char *host,

@@ -115,6 +115,8 @@ int dir_host_dynamic_read(struct dir_conn *conn, const char *host,
 	*rules = NULL;
 	*count = 0;
 	ret = dir_host_find(conn, host, &dn);
+	if (ret == DIR_ERR_NOT_FOUND)
+		return DIR_OK;	/* a host without an entry has no rules */
 	if (ret == DIR_OK)
 		ret = dir_read_attr(conn, dn, "ipsecDynamicRule", &vals, &n);
 	if (ret != DIR_OK || n == 0)

@@ -547,6 +547,8 @@ int dir_host_local_policy(struct dir_conn *conn, const char *host,
 	memset(out, 0, sizeof(*out));
 	*found = false;
 	ret = dir_host_find(conn, host, &host_dn);
+	if (ret == DIR_ERR_NOT_FOUND)
+		return DIR_OK;	/* a host without an entry has no local policy */
 	if (ret == DIR_OK)
 		ret = linked_policy(conn, host_dn, "ipsecLocalPolicyReference",
 				    &policy_dn);

@@ -439,6 +439,18 @@ static void agent_reads_and_dynamic_rules(void **state)
 	free(dn);
 	assert_int_equal(dir_host_find(conn, "agent9", &dn), DIR_ERR_NOT_FOUND);
 	assert_null(dn);
+	/* A host without an entry reads as having nothing. */
+	assert_int_equal(dir_host_dynamic_read(conn, "agent9", &got, &count),
+			 DIR_OK);
+	assert_int_equal(count, 0);
+	{
+		struct policy_doc none;
+		bool found = true;
+
+		assert_int_equal(dir_host_local_policy(conn, "agent9", &none,
+						       &found), DIR_OK);
+		assert_false(found);
+	}
 
 	/* Dynamic rules: written in order, read back equal, then cleared. */
 	test_parse("-f 0+192.0.2.5 -n BLOCK", &a);
