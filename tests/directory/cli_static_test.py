@@ -310,6 +310,19 @@ def one_line_errors():
     cases.append(("password file readable", ["-w", "ds:example.com", "-p", "E", "--ldap-uri=" + URI,
                                              "--bind-dn=" + ADMIN, "--password-file=" + loose],
                   "chmod 600"))
+    # -w ds without a domain takes the base from LDAPBASE, as ldapsearch.
+    env = dict(ENV, LDAPURI=URI, LDAPBASE=BASE)
+    p = subprocess.run([IPSECCMD, "-w", "ds", "-p", "EnvBase", "--bind-dn=" + ADMIN,
+                        "--password-file=" + PWFILE], capture_output=True, text=True, env=env)
+    check(p.returncode == 0, "-w ds with LDAPURI and LDAPBASE: " + p.stderr.strip())
+    env.pop("LDAPBASE")
+    env["LDAPCONF"] = "/dev/null"   # a BASE in this machine's ldap.conf would hide the case
+    env["LDAPRC"] = "/dev/null"
+    p = subprocess.run([IPSECCMD, "-w", "ds", "-p", "NoBase", "--bind-dn=" + ADMIN,
+                        "--password-file=" + PWFILE], capture_output=True, text=True, env=env)
+    check(p.returncode == 1 and "no directory base DN" in p.stderr,
+          "-w ds without any base names the fix: %r" % p.stderr)
+    before = count_all()
     for what, args, text in cases:
         rc, out, err = run(args)
         check(rc == 1, "%s: exit 1, got %d" % (what, rc))
