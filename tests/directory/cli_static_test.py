@@ -359,6 +359,17 @@ def local_store_and_moves():
     check(out == "A\nB\t(assigned)\n", "only one local policy is assigned: %r" % out)
     check(sorted(os.listdir(d)) == ["store.json", "store.lock"], "no temporary files left")
     check(os.stat(os.path.join(d, "store.json")).st_mode & 0o777 == 0o600, "store mode 0600")
+    # Twenty writers on the local store at once: the lock keeps every rule.
+    procs = [subprocess.Popen([IPSECCMD, "-w", "reg", "-p", "Busy", "-r", "L%02d" % i,
+                               "-f", "0+203.0.113.%d" % (i + 1)], env=env,
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+             for i in range(20)]
+    for p in procs:
+        check(p.wait(timeout=60) == 0, "concurrent local writer: " + p.stderr.read().strip())
+    busy = export(["-w", "reg", "-p", "Busy", "--store-dir=" + d])
+    check(busy is not None and sorted(r["name"] for r in busy["rules"]) ==
+          ["L%02d" % i for i in range(20)] and busy["version"] == 20,
+          "twenty local writers keep twenty rules and version 20")
     # Export from the local store, import into the directory, compare.
     exp = os.path.join(d, "A.json")
     rc, out, err = run(["-w", "reg", "-p", "A", "--export=" + exp], env)
