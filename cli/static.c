@@ -345,6 +345,12 @@ static int directory_run(const struct command *cmd, struct static_request *r)
 		r->dir.domain = cmd->target.location;
 	else
 		host = cmd->target.location;
+	if ((r->assign.host || r->assign.group) &&
+	    cmd->target.assign == ASSIGN_KEEP) {
+		fputs("ipseccmd: --host and --group name the target of -x or -y; add one of them\n",
+		      stderr);
+		return CLI_EXIT_USAGE;
+	}
 	if ((r->assign.host || r->assign.group) && cmd->target.store != STORE_DS) {
 		fputs("ipseccmd: --host and --group assign directory policies; use them with -w ds\n",
 		      stderr);

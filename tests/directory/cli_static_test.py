@@ -322,6 +322,10 @@ def one_line_errors():
                         "--password-file=" + PWFILE], capture_output=True, text=True, env=env)
     check(p.returncode == 1 and "no directory base DN" in p.stderr,
           "-w ds without any base names the fix: %r" % p.stderr)
+    rc, out, err = run(["-w", "ds:example.com", "-p", "P", "--host=h1"] + CONN)
+    check(rc == 2 and "-x or -y" in err, "--host without -x or -y is a usage error: %r" % err)
+    rc, out, err = run(["-w", "ds:example.com", "-p", "P", "--bogus-option"] + CONN)
+    check(rc == 2 and "--bogus-option" in err, "an unknown long option is named: %r" % err)
     before = count_all()
     for what, args, text in cases:
         rc, out, err = run(args)
