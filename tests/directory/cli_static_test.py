@@ -12,6 +12,7 @@ Usage: run-with-slapd cli_static_test.py PATH/TO/ipseccmd CASES.tsv
 import json
 import os
 import re
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -355,6 +356,15 @@ def escaping():
 
 def local_store_and_moves():
     d = tempfile.mkdtemp(prefix="ipseccmd-store.")
+    d2 = tempfile.mkdtemp(prefix="ipseccmd-store.")
+    try:
+        local_store_checks(d, d2)
+    finally:
+        shutil.rmtree(d)
+        shutil.rmtree(d2)
+
+
+def local_store_checks(d, d2):
     env = dict(ENV, IPSECCMD_STORE_DIR=d)
     rc, out, err = run(["-w", "reg", "-p", "A", "-r", "r", "-f", "0+*", "-a", "p:s3cret", "-x"], env)
     check(rc == 0, "local store write: " + err.strip())
@@ -387,7 +397,6 @@ def local_store_and_moves():
     # --show-policy prints lines that re-create the policy elsewhere.
     rc, out, err = run(["-w", "ds:example.com", "-p", "A", "--show-policy", "--show-secrets"] + CONN)
     check(rc == 0 and out.startswith("ipseccmd "), "show-policy prints command lines")
-    d2 = tempfile.mkdtemp(prefix="ipseccmd-store.")
     for line in out.splitlines():
         words = split_args(line)[1:]
         words = ["reg" if w.startswith("ds") and i and words[i - 1] == "-w" else w
