@@ -102,6 +102,7 @@ static int mods_from_entry(struct batch_op *op, int mod_op,
 		if (ret == DIR_OK) {
 			e->attrs[i].values = NULL;
 			e->attrs[i].count = 0;
+			e->attrs[i].capacity = 0;
 		}
 	}
 	return ret;

@@ -49,6 +49,7 @@ struct dir_attr {
 	char *name;
 	char **values;		/* NULL-terminated; NULL when count is 0 */
 	size_t count;
+	size_t capacity;	/* slots allocated in values */
 };
 
 struct dir_entry {

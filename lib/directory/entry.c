@@ -37,12 +37,19 @@ int dir_entry_take(struct dir_entry *e, const char *name, char *value)
 	a = attr_get(e, name);
 	if (!a)
 		goto fail;
-	values = realloc(a->values, (a->count + 2) * sizeof(*values));
-	if (!values)
-		goto fail;
-	a->values = values;
-	values[a->count++] = value;
-	values[a->count] = NULL;
+	/* Room for the value and the NULL terminator, doubling the array:
+	 * a filter list can have 10,000 values. */
+	if (a->count + 2 > a->capacity) {
+		size_t capacity = a->capacity ? 2 * a->capacity : 8;
+
+		values = realloc(a->values, capacity * sizeof(*values));
+		if (!values)
+			goto fail;
+		a->values = values;
+		a->capacity = capacity;
+	}
+	a->values[a->count++] = value;
+	a->values[a->count] = NULL;
 	return DIR_OK;
 fail:
 	/* The value may be a preshared key. */

@@ -1,21 +1,102 @@
 /* Static-mode edits of a policy document, as both stores apply them. */
 #include "store.h"
 #include "grammar.h"
-#include "policy_json.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-/* Deep copy through the JSON codec, which keeps every field. */
+static int addr_copy_deep(struct addr_spec *dst, const struct addr_spec *src)
+{
+	*dst = *src;
+	dst->name = NULL;
+	if (src->name && !(dst->name = strdup(src->name)))
+		return -1;
+	return 0;
+}
+
+static int filters_copy(struct filter_list *dst, const struct filter_list *src)
+{
+	dst->items = NULL;
+	dst->count = 0;
+	if (src->count == 0)
+		return 0;
+	dst->items = calloc(src->count, sizeof(*dst->items));
+	if (!dst->items)
+		return -1;
+	for (size_t i = 0; i < src->count; i++) {
+		const struct filter_spec *f = &src->items[i];
+		struct filter_spec *g = &dst->items[i];
+
+		*g = *f;
+		g->src.name = g->dst.name = NULL;
+		dst->count = i + 1;
+		if (addr_copy_deep(&g->src, &f->src) != 0 ||
+		    addr_copy_deep(&g->dst, &f->dst) != 0)
+			return -1;
+	}
+	return 0;
+}
+
+static void *array_dup(const void *items, size_t count, size_t size)
+{
+	void *copy;
+
+	if (count == 0)
+		return NULL;
+	copy = malloc(count * size);
+	if (copy)
+		memcpy(copy, items, count * size);
+	return copy;
+}
+
+/* Deep copy of a rule; on failure dst is freed and -1 returned. Written
+ * out field by field because a rule can hold 10,000 filters, and a copy
+ * through the JSON codec cost most of a static-mode command's time. */
 static int rule_copy(struct rule_spec *dst, const struct rule_spec *src)
 {
-	char err[256];
-	json_t *json = rule_to_json(src, PRINT_SECRETS);
-	int ret = json ? rule_from_json(json, dst, err, sizeof(err)) : -1;
+	memset(dst, 0, sizeof(*dst));
+	*dst = *src;
+	dst->filters = (struct filter_list){ NULL, 0 };
+	dst->mm_filters = (struct filter_list){ NULL, 0 };
+	dst->qm.offers = NULL;
+	dst->qm.count = 0;
+	dst->tunnel.name = NULL;
+	dst->auth = (struct auth_list){ NULL, 0 };
+	dst->mm_offers = NULL;
+	dst->mm_count = 0;
 
-	json_decref(json);
-	return ret;
+	if (filters_copy(&dst->filters, &src->filters) != 0 ||
+	    filters_copy(&dst->mm_filters, &src->mm_filters) != 0 ||
+	    addr_copy_deep(&dst->tunnel, &src->tunnel) != 0)
+		goto fail;
+	dst->qm.offers = array_dup(src->qm.offers, src->qm.count,
+				   sizeof(*src->qm.offers));
+	if (src->qm.count && !dst->qm.offers)
+		goto fail;
+	dst->qm.count = src->qm.count;
+	dst->mm_offers = array_dup(src->mm_offers, src->mm_count,
+				   sizeof(*src->mm_offers));
+	if (src->mm_count && !dst->mm_offers)
+		goto fail;
+	dst->mm_count = src->mm_count;
+	if (src->auth.count) {
+		dst->auth.items = calloc(src->auth.count, sizeof(*dst->auth.items));
+		if (!dst->auth.items)
+			goto fail;
+		for (size_t i = 0; i < src->auth.count; i++) {
+			dst->auth.items[i].kind = src->auth.items[i].kind;
+			dst->auth.count = i + 1;
+			if (src->auth.items[i].value &&
+			    !(dst->auth.items[i].value =
+				      strdup(src->auth.items[i].value)))
+				goto fail;
+		}
+	}
+	return 0;
+fail:
+	rule_free(dst);
+	return -1;
 }
 
 #define SWAP(a, b) do { __typeof__(a) swap_tmp = (a); (a) = (b); \
