@@ -6,7 +6,7 @@
  *   --server=URL --cert=FILE --key=FILE --ca=FILE  the report server and
  *       the administrator certificate (defaults from /etc/ipseccmd/cli.conf
  *       or --config=FILE, "name = value" lines with the same names)
- *   --control=PATH  the agent's control socket
+ *   --agent-socket=PATH  the agent's control socket
  *   --fleet  --stale-after=SECONDS  --json
  */
 #include "cli.h"
@@ -127,7 +127,7 @@ static int request_read(struct cli_options *opts, struct query_request *r)
 		}
 		*request_slot(r, i) = strdup(o->value);
 	}
-	o = cli_option_take(opts, "control");
+	o = cli_option_take(opts, "agent-socket");
 	r->control = o && o->value ? o->value : QUERY_CONTROL_DEFAULT;
 	o = cli_option_take(opts, "stale-after");
 	r->stale_after = o ? o->value : NULL;
