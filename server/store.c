@@ -335,8 +335,9 @@ int store_report_put(struct store *store, const char *host, const json_t *doc,
 	sqlite3 *db = store_db(store);
 
 	/*
-	 * SQLite commits one transaction at a time, and a commit costs about
-	 * the same for one report as for fifty. So whichever thread finds no
+	 * SQLite commits one transaction at a time, and committing fifty
+	 * reports costs little more than one (docs/benchmarks/server.md).
+	 * So whichever thread finds no
 	 * commit running takes every waiting report and commits them
 	 * together; the others wait for that commit and reply afterwards.
 	 */
@@ -511,8 +512,8 @@ int store_checkpoint(struct store *store)
 	rc = sqlite3_wal_checkpoint_v2(db, NULL, SQLITE_CHECKPOINT_PASSIVE,
 				       &frames, &copied);
 	if (rc == SQLITE_OK && frames > STORE_WAL_RESTART_FRAMES) {
-		/* Under steady writes a passive checkpoint never catches up
-		 * and the WAL grows. Holding the commit turn keeps our
+		/* Under steady writes a passive checkpoint rarely catches up,
+		 * so the WAL keeps growing. Holding the commit turn keeps our
 		 * writers out, so this one completes and the next commit
 		 * starts the WAL over. */
 		commit_turn_take(store);
