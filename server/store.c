@@ -337,9 +337,9 @@ int store_report_put(struct store *store, const char *host, const json_t *doc,
 	/*
 	 * SQLite commits one transaction at a time, and committing fifty
 	 * reports costs little more than one (docs/benchmarks/server.md).
-	 * So whichever thread finds no
-	 * commit running takes every waiting report and commits them
-	 * together; the others wait for that commit and reply afterwards.
+	 * So whichever thread finds no commit running takes every waiting
+	 * report and commits them together; the others wait for that commit
+	 * and reply afterwards.
 	 */
 	pthread_mutex_lock(&store->commit_lock);
 	*store->pending_tail = &job;
