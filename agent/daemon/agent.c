@@ -79,6 +79,8 @@ static int agent_load_state(struct agent *agent)
 
 	reporter_free(agent->reporter);
 	agent->reporter = reporter_new(&agent->cfg);
+	sync_stop(agent->watch);
+	agent->watch = NULL;
 	source_free(agent->src);
 	agent->src = source_new(&agent->cfg);
 	if (!agent->src) {
@@ -257,19 +259,36 @@ static void agent_read_signals(struct agent *agent)
 	}
 }
 
+/* A change notification starts a poll now; a failed watch is restarted
+ * after the next successful poll. */
+static void agent_read_watch(struct agent *agent)
+{
+	int ret = sync_read(agent->watch);
+
+	if (ret > 0) {
+		log_debug("sync", "policy '%s' may have changed; polling now",
+			  sync_policy_dn(agent->watch));
+		agent->next_poll = agent_now();
+	} else if (ret < 0) {
+		sync_stop(agent->watch);
+		agent->watch = NULL;
+	}
+}
+
 int agent_run(struct agent *agent)
 {
 	while (!agent->stop) {
-		struct pollfd fds[2] = {
+		struct pollfd fds[3] = {
 			{ .fd = agent->signal_fd, .events = POLLIN },
 			{ .fd = agent->control_fd, .events = POLLIN },
+			{ .fd = sync_fd(agent->watch), .events = POLLIN },
 		};
 		double wait = agent->next_poll - agent_now();
 		int timeout_ms = wait <= 0 ? 0
 				 : wait > 3600 ? 3600 * 1000
 				 : (int)(wait * 1000) + 1;
 
-		if (poll(fds, 2, timeout_ms) < 0 && errno != EINTR) {
+		if (poll(fds, 3, timeout_ms) < 0 && errno != EINTR) {
 			log_error("agent", "poll failed: %s", strerror(errno));
 			return -errno;
 		}
@@ -280,6 +299,8 @@ int agent_run(struct agent *agent)
 		if (fds[1].revents & POLLIN)
 			control_serve_one(agent->control_fd, handlers_dispatch,
 					  agent);
+		if (fds[2].revents & (POLLIN | POLLHUP | POLLERR))
+			agent_read_watch(agent);
 		if (agent_now() >= agent->next_poll)
 			agent_poll(agent);
 	}
@@ -296,6 +317,7 @@ void agent_free(struct agent *agent)
 	control_close(agent->control_fd, agent->cfg.control_socket);
 	if (agent->signal_fd >= 0)
 		close(agent->signal_fd);
+	sync_stop(agent->watch);
 	source_free(agent->src);
 	reporter_free(agent->reporter);
 	dynrules_free(&agent->dyn);

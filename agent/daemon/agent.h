@@ -10,6 +10,7 @@
 #include "dynrules.h"
 #include "reporter.h"
 #include "source.h"
+#include "sync.h"
 
 #include <jansson.h>
 #include <stdbool.h>
@@ -27,6 +28,7 @@ struct agent {
 
 	struct source *src;
 	struct reporter *reporter;	/* NULL without report_url */
+	struct sync_watch *watch;	/* NULL unless sync is on and running */
 	struct dynrules dyn;
 	json_t *local_store;	/* local policy assigned in the store */
 	json_t *local_entry;	/* local policy assigned in the host entry */

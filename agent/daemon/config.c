@@ -47,6 +47,7 @@ static const struct config_key keys[] = {
 	UINT(poll_seconds, "0", 0, 7 * 24 * 3600),
 	UINT(poll_jitter_percent, "10", 0, 50),
 	UINT(full_poll_every, "12", 0, 1000000),
+	BOOL(sync, "no"),
 	UINT(retry_min_seconds, "5", 1, 3600),
 	UINT(retry_max_seconds, "300", 1, 24 * 3600),
 	UINT(network_timeout_seconds, "10", 1, 600),

@@ -32,6 +32,7 @@ struct agent_config {
 	uint32_t poll_seconds;	/* 0: the assigned policy's PollInterval */
 	uint32_t poll_jitter_percent;
 	uint32_t full_poll_every;	/* 0: only at start, refresh, reconnect */
+	bool sync;			/* RFC 4533 change notification */
 	uint32_t retry_min_seconds;
 	uint32_t retry_max_seconds;
 	uint32_t network_timeout_seconds;

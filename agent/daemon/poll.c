@@ -147,6 +147,22 @@ static int poll_version(struct agent *agent, bool *changed)
 	return 0;
 }
 
+/* Keep the change watch on the assigned policy when `sync` is on. */
+static void watch_update(struct agent *agent)
+{
+	const char *dn = sync_policy_dn(agent->watch);
+
+	if (!agent->cfg.sync)
+		return;
+	if (agent->watch && agent->assigned_dn &&
+	    strcmp(dn, agent->assigned_dn) == 0)
+		return;
+	sync_stop(agent->watch);
+	agent->watch = NULL;
+	if (agent->assigned_dn)
+		agent->watch = sync_start(&agent->cfg, agent->assigned_dn);
+}
+
 int agent_poll(struct agent *agent)
 {
 	const json_t *before;
@@ -186,6 +202,7 @@ int agent_poll(struct agent *agent)
 	agent->retry_delay = 0;
 	agent->last_poll = time(NULL);
 	schedule_next(agent);
+	watch_update(agent);
 	before = agent->applied;
 	ret = agent_update(agent, true);
 	/* A poll that changed nothing still sends a report, so the server
@@ -198,6 +215,8 @@ int agent_poll(struct agent *agent)
 fail:
 	if (ret == -ENOTCONN)
 		source_disconnect(agent->src);
+	sync_stop(agent->watch);
+	agent->watch = NULL;
 	schedule_retry(agent);
 	agent_update(agent, false);
 	return ret;
