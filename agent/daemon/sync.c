@@ -233,9 +233,9 @@ int sync_read(struct sync_watch *w)
 {
 	int rc;
 
-	/* With ls_timeout 0 one call handles every message received so far
-	 * and never blocks; it returns a negative value when the connection
-	 * failed. */
+	/* With ls_timeout 0, ldap_sync_poll (OpenLDAP 2.5) passes a zero
+	 * timeout to ldap_result, so it handles what has arrived and does
+	 * not wait. A negative return means the connection failed. */
 	rc = ldap_sync_poll(&w->ls);
 	if (rc < 0 || w->ended) {
 		log_warning("sync", "watch on policy '%s' ended: %s",
@@ -243,10 +243,10 @@ int sync_read(struct sync_watch *w)
 			    "search" : ldap_err2string(rc));
 		return -1;
 	}
-	/* Any message after the refresh phase is taken as a change: with
-	 * the directory library's copy-on-write updates (seen with OpenLDAP
-	 * 2.5 syncprov) the first notification of a write does not always
-	 * reach the entry callback, and a poll it causes in vain costs only
+	/* Any message after the refresh phase is taken as a change. With
+	 * the directory library's copy-on-write updates and OpenLDAP 2.5
+	 * syncprov, the first notification of a write did not always reach
+	 * the entry callback in our tests. A poll started in vain costs only
 	 * one version read. */
 	if (w->changed || w->refreshed) {
 		w->changed = false;

@@ -3,7 +3,7 @@
  * second connection keeps a persistent content-synchronisation search on
  * the assigned policy's subtree, so a change to it starts a poll within a
  * second instead of at the next poll interval. The poll itself still
- * reads and applies the policy; this only says when.
+ * reads and applies the policy: the watch only decides when it runs.
  */
 #ifndef IPSECCMD_AGENT_SYNC_H
 #define IPSECCMD_AGENT_SYNC_H
