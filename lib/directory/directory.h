@@ -180,12 +180,13 @@ struct dir_assign_target {
 
 /*
  * Carry out one static-mode command (cmd->mode MODE_STATIC) against the
- * directory, all or nothing, in one LDAP transaction (RFC 5805) that also
- * checks and increases the policy's version; a concurrent writer makes it
- * read again and retry. With -w reg:HOST the policy is HOST's local
- * policy and -x / -y set its ipsecLocalPolicyReference; the host entry
- * is created when missing. -x with --host or --group needs an existing
- * host or group.
+ * directory. The policy changes all or not at all: one modify of the
+ * policy entry checks and steps its version and links the new rule
+ * entries (static.c explains why this is not an RFC 5805 transaction).
+ * A concurrent writer makes the command read again and retry. With
+ * -w reg:HOST the policy is HOST's local policy, -x / -y set its
+ * ipsecLocalPolicyReference, and the host entry is created when missing.
+ * -x with --host or --group needs an existing host or group.
  */
 int dir_static_apply(struct dir_conn *conn, const struct command *cmd,
 		     const struct dir_assign_target *target);
