@@ -28,7 +28,6 @@
 #include "dir_assign.h"
 #include "dir_scan.h"
 #include "grammar.h"
-#include "policy_json.h"
 #include "store.h"
 
 #include <stdio.h>
@@ -56,15 +55,15 @@ static void plan_free(struct write_plan *p)
 	batch_free(&p->assign);
 }
 
+/* Field-by-field comparison through command_equal, the model's only
+ * public equality: two commands that differ only in their rule. */
 static bool rule_same(const struct rule_spec *a, const struct rule_spec *b)
 {
-	json_t *ja = rule_to_json(a, PRINT_SECRETS);
-	json_t *jb = rule_to_json(b, PRINT_SECRETS);
-	bool same = ja && jb && json_equal(ja, jb);
+	struct command ca = { 0 }, cb = { 0 };
 
-	json_decref(ja);
-	json_decref(jb);
-	return same;
+	ca.rule = *a;
+	cb.rule = *b;
+	return command_equal(&ca, &cb);
 }
 
 static const struct named_rule *doc_rule(const struct policy_doc *doc,
