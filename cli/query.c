@@ -216,7 +216,9 @@ static json_t *local_report(const struct query_request *r)
 			json_object_get(status, "version"));
 		if (json_is_true(json_object_get(status, "rolled_back")))
 			in.apply_error = "the last policy was rolled back";
-		in.agent_version = "running";
+		/* The status carries no version or uptime, so the report's
+		 * agent member stays empty rather than showing a made-up
+		 * uptime. */
 	} else {
 		fprintf(stderr, "ipseccmd: no agent responds on '%s', so only "
 				"the kernel's state is shown\n",
