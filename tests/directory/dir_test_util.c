@@ -98,16 +98,7 @@ void test_argv_free(char **argv)
 int test_parse_argv(int argc, char **argv, struct command *cmd,
 		    struct diag_list *diags)
 {
-	int rc = grammar_parse(argc, argv, cmd, diags);
-
-	/* NOTE: grammar_parse in lib/policy/parse.c sets target.store to
-	 * STORE_REG after reading -w, so -w ds comes back as reg. Until that
-	 * is fixed, take the store from the -w word here. */
-	for (int i = 0; rc == 0 && i + 1 < argc; i++)
-		if (strcmp(argv[i], "-w") == 0 &&
-		    strncasecmp(argv[i + 1], "ds", 2) == 0)
-			cmd->target.store = STORE_DS;
-	return rc;
+	return grammar_parse(argc, argv, cmd, diags);
 }
 
 void test_parse(const char *line, struct command *cmd)

@@ -29,7 +29,7 @@ LDAP *test_ldap_bind(const struct test_server *s, const char *dn,
  * double quotes, quotes removed. Fails the test on a parse error. */
 void test_parse(const char *line, struct command *cmd);
 
-/* grammar_parse for tests; see the note in dir_test_util.c. */
+/* grammar_parse, for the tests of this folder. */
 int test_parse_argv(int argc, char **argv, struct command *cmd,
 		    struct diag_list *diags);
 
