@@ -281,6 +281,29 @@ def concurrent_writers():
     check(len(nfas) == 10, "concurrent deletes: ten rules left")
 
 
+def unlinked_parts_invisible():
+    """Entries that name a policy as owner but are not linked from it (a
+    writer between its adds and its commit, or one that died there) are
+    not part of the policy, and a write leaves young ones alone."""
+    conn = CONN + ["-w", "ds:example.com"]
+    rc, out, err = run(["-p", "Ghosts", "-r", "real", "-f", "0+192.0.2.50"] + conn)
+    check(rc == 0, "ghost policy written: " + err.strip())
+    pdn = "ipsecName=Ghosts,cn=Policies," + ROOT
+    ghost = "cn=ipsecNFA{00000000-0000-4000-8000-000000000000},cn=Policies," + ROOT
+    p = subprocess.run(["ldapadd", "-x", "-H", URI, "-D", ADMIN, "-y", PWFILE],
+                       input="dn: %s\nobjectClass: ipsecNFA\ncn: %s\nipsecName: ghost\n"
+                       "ipsecOwnerReference: %s\n" % (ghost, ghost.split(",")[0][3:], pdn),
+                       capture_output=True, text=True)
+    check(p.returncode == 0, "unlinked rule entry added: " + p.stderr.strip())
+    doc = export(["-p", "Ghosts"] + conn)
+    check(doc is not None and [r["name"] for r in doc["rules"]] == ["real"],
+          "an unlinked rule is not read as part of the policy")
+    rc, out, err = run(["-p", "Ghosts", "-r", "real", "-n", "PASS"] + conn)
+    check(rc == 0, "write next to an unlinked entry: " + err.strip())
+    check(ghost in ldap_search(ghost, scope="base"),
+          "a young unlinked entry survives a write (it may be in flight)")
+
+
 def count_all():
     return len(ldap_search(ROOT))
 
@@ -412,6 +435,7 @@ def main():
     reference_examples()
     real_world_rows()
     concurrent_writers()
+    unlinked_parts_invisible()
     one_line_errors()
     escaping()
     local_store_and_moves()
