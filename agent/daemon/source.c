@@ -107,8 +107,14 @@ static void options_fill(const struct agent_config *cfg,
 	} else {
 		opts->sasl_external = true;
 	}
-	opts->tls_cert = file_if_present(cfg->tls_cert);
-	opts->tls_key = file_if_present(cfg->tls_key);
+	/* The client certificate only serves SASL EXTERNAL. libldap 2.5 with
+	 * GnuTLS leaks the certificate and key of every per-connection TLS
+	 * context (valgrind, about 20 KB per connection), so a simple bind
+	 * does not load them. */
+	if (cfg->bind_method == BIND_EXTERNAL) {
+		opts->tls_cert = file_if_present(cfg->tls_cert);
+		opts->tls_key = file_if_present(cfg->tls_key);
+	}
 	opts->tls_ca = file_if_present(cfg->tls_ca);
 }
 

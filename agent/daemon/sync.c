@@ -126,8 +126,11 @@ static int sync_bind(LDAP *ld, const struct agent_config *cfg)
 	ldap_set_option(ld, LDAP_OPT_PROTOCOL_VERSION, &version);
 	ldap_set_option(ld, LDAP_OPT_REFERRALS, LDAP_OPT_OFF);
 	tls_option(ld, LDAP_OPT_X_TLS_CACERTFILE, cfg->tls_ca);
-	tls_option(ld, LDAP_OPT_X_TLS_CERTFILE, cfg->tls_cert);
-	tls_option(ld, LDAP_OPT_X_TLS_KEYFILE, cfg->tls_key);
+	/* As in source.c: the client certificate only for SASL EXTERNAL. */
+	if (cfg->bind_method == BIND_EXTERNAL) {
+		tls_option(ld, LDAP_OPT_X_TLS_CERTFILE, cfg->tls_cert);
+		tls_option(ld, LDAP_OPT_X_TLS_KEYFILE, cfg->tls_key);
+	}
 	/* Per-connection TLS options take effect only with a new context. */
 	ldap_set_option(ld, LDAP_OPT_X_TLS_NEWCTX, &zero);
 	if (cfg->starttls) {
