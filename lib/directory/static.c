@@ -75,45 +75,84 @@ static const struct named_rule *doc_rule(const struct policy_doc *doc,
 	return NULL;
 }
 
-/* Queue fresh entries for one rule and its link from the policy. */
+/* Bits of the parts (1 << DIR_FILTERS and so on) whose values are the
+ * same in a and b, so their stored entries can stay. */
+static unsigned parts_same(const struct rule_spec *a, const struct rule_spec *b)
+{
+	struct rule_spec t;
+	unsigned same = 0;
+
+	t = *b;
+	t.filters = a->filters;
+	if (rule_same(&t, b))
+		same |= 1u << DIR_FILTERS;
+	t = *b;
+	t.qm = a->qm;
+	t.soft = a->soft;
+	t.soft_expiry_seconds = a->soft_expiry_seconds;
+	if (rule_same(&t, b))
+		same |= 1u << DIR_ACTION;
+	t = *b;
+	t.mm_offers = a->mm_offers;
+	t.mm_count = a->mm_count;
+	t.mm_rekey_qm = a->mm_rekey_qm;
+	t.mm_rekey_seconds = a->mm_rekey_seconds;
+	t.mm_pfs = a->mm_pfs;
+	t.mm_filters = a->mm_filters;
+	if (rule_same(&t, b))
+		same |= 1u << DIR_MAIN_MODE;
+	return same;
+}
+
+/*
+ * Queue fresh entries for one rule and its link from the policy. Parts
+ * in `keep` are not written again: the new rule entry links to the stored
+ * entries of stored instead, so changing the action of a rule with
+ * 10,000 filters does not copy the filters.
+ */
 static int rule_add(struct dir_conn *conn, struct write_plan *p,
 		    const char *policy_dn, const char *container,
-		    const struct named_rule *r, int link_op)
+		    const struct named_rule *r, const struct scan_rule *stored,
+		    unsigned keep)
 {
 	struct dir_entry entries[DIR_RULE_ENTRIES];
 	char *dns[DIR_RULE_ENTRIES] = { NULL };
+	char *fresh[DIR_RULE_ENTRIES] = { NULL };
 	int ret;
 
 	ret = dir_check_name(conn, "rule", r->name);
 	if (ret == DIR_OK)
-		ret = dir_rule_dns_new(conn, container, dns);
+		ret = dir_rule_dns_new(conn, container, fresh);
+	for (int i = 0; i < DIR_RULE_ENTRIES; i++)
+		dns[i] = (keep & (1u << i)) ? stored->dns[i] : fresh[i];
 	if (ret == DIR_OK)
 		ret = dir_rule_entries(policy_dn, dns, r->name, &r->rule, ~0u,
 				       true, entries);
 	if (ret == DIR_OK) {
 		for (int i = 0; ret == DIR_OK && i < DIR_RULE_ENTRIES; i++)
-			ret = batch_add(&p->pre, &entries[i]);
+			if (!(keep & (1u << i)))
+				ret = batch_add(&p->pre, &entries[i]);
 		for (int i = 0; i < DIR_RULE_ENTRIES; i++)
 			dir_entry_free(&entries[i]);
 	}
-	if (ret == DIR_OK && link_op >= 0)
-		ret = batch_value(&p->commit, policy_dn, link_op,
+	if (ret == DIR_OK)
+		ret = batch_value(&p->commit, policy_dn, LDAP_MOD_ADD,
 				  "ipsecNFAReference", dns[DIR_NFA]);
 	for (int i = 0; i < DIR_RULE_ENTRIES; i++)
-		free(dns[i]);
+		free(fresh[i]);
 	return ret;
 }
 
 /* Queue the removal of an old rule: its link in the commit, its entries
- * after it. */
+ * after it, except the parts in keep that the new rule entry reuses. */
 static int rule_drop(struct write_plan *p, const char *policy_dn,
-		     const struct scan_rule *r)
+		     const struct scan_rule *r, unsigned keep)
 {
 	int ret = batch_value(&p->commit, policy_dn, LDAP_MOD_DELETE,
 			      "ipsecNFAReference", r->dns[DIR_NFA]);
 
 	for (int i = DIR_RULE_ENTRIES - 1; ret == DIR_OK && i >= 0; i--)
-		if (r->dns[i])
+		if (r->dns[i] && !(keep & (1u << i)))
 			ret = batch_delete(&p->post, r->dns[i]);
 	return ret;
 }
@@ -175,17 +214,22 @@ static int plan_policy(struct dir_conn *conn, struct write_plan *p,
 		const struct named_rule *was = doc_rule(old, r->name);
 		const struct scan_rule *stored = scan_rule_find(s, r->name);
 
+		unsigned keep = 0;
+
 		if (was && stored && rule_same(&was->rule, &r->rule))
 			continue;
+		if (was && stored && stored->dns[DIR_FILTERS] &&
+		    stored->dns[DIR_ACTION] && stored->dns[DIR_MAIN_MODE])
+			keep = parts_same(&was->rule, &r->rule);
 		if (stored)
-			ret = rule_drop(p, policy_dn, stored);
+			ret = rule_drop(p, policy_dn, stored, keep);
 		if (ret == DIR_OK)
-			ret = rule_add(conn, p, policy_dn, container, r,
-				       LDAP_MOD_ADD);
+			ret = rule_add(conn, p, policy_dn, container, r, stored,
+				       keep);
 	}
 	for (size_t i = 0; ret == DIR_OK && i < s->rule_count; i++)
 		if (!doc_rule(doc, s->rules[i].name))
-			ret = rule_drop(p, policy_dn, &s->rules[i]);
+			ret = rule_drop(p, policy_dn, &s->rules[i], 0);
 	for (size_t i = 0; ret == DIR_OK && i < s->garbage_count; i++)
 		ret = batch_delete(&p->post, s->garbage[i]);
 	free(self);

@@ -298,8 +298,24 @@ def unlinked_parts_invisible():
     doc = export(["-p", "Ghosts"] + conn)
     check(doc is not None and [r["name"] for r in doc["rules"]] == ["real"],
           "an unlinked rule is not read as part of the policy")
+    def parts():
+        owned = policy_entries("cn=Policies," + ROOT, "Ghosts")[1]
+        return {c: sorted(d for d, a in owned.items() if c in a.get("objectclass", []))
+                for c in ("ipsecFilter", "ipsecNegotiationPolicy", "ipsecNFA")}
+
+    before = parts()
     rc, out, err = run(["-p", "Ghosts", "-r", "real", "-n", "PASS"] + conn)
     check(rc == 0, "write next to an unlinked entry: " + err.strip())
+    after = parts()
+    # -n replaces the filter action only: the filter list entry stays.
+    check(after["ipsecFilter"] == before["ipsecFilter"] and len(after["ipsecFilter"]) == 1,
+          "a partial update keeps the unchanged filter list entry")
+    check(after["ipsecNegotiationPolicy"] != before["ipsecNegotiationPolicy"] and
+          len(after["ipsecNegotiationPolicy"]) == 1,
+          "a partial update replaces the changed filter action entry")
+    doc = export(["-p", "Ghosts"] + conn)
+    check(doc is not None and doc["rules"][0]["rule"]["negotiation"]["action"] == "permit" and
+          len(doc["rules"][0]["rule"]["filters"]) == 1, "the partial update reads back")
     check(ghost in ldap_search(ghost, scope="base"),
           "a young unlinked entry survives a write (it may be in flight)")
 
