@@ -12,8 +12,9 @@
  *
  *   1. read the policy (its version, links and rules);
  *   2. compute the new policy in memory (store_merge_command);
- *   3. add fresh entries for every new or changed rule; no reader sees
- *      them, because readers follow only the policy's ipsecNFAReference;
+ *   3. add fresh entries for every new or changed rule (parts of a rule
+ *      that did not change keep their entries); no reader sees them,
+ *      because readers follow only the policy's ipsecNFAReference;
  *   4. one modify of the policy entry deletes the version read in step 1
  *      and adds the next one (it fails when another writer came first:
  *      optimistic locking in a single atomic operation) and swaps the
@@ -22,7 +23,7 @@
  *
  * When step 4 loses a race, the entries of step 3 are deleted and the
  * command starts again from step 1. Entries left behind by a command that
- * died between steps 3 and 5 are never linked; the next write of the
+ * died between steps 3 and 5 are never linked. The next write of the
  * policy deletes them once they are older than SCAN_GRACE_SECONDS.
  */
 #include "dir_assign.h"
