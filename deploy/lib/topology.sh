@@ -6,8 +6,9 @@
 #                              192.0.2.1/24, and namespaces PREFIXh1 ..
 #                              PREFIXhCOUNT at 192.0.2.11 .. 192.0.2.(10+COUNT),
 #                              each joined to the bridge by a veth pair
-#   topology_down PREFIX       delete every namespace whose name starts
-#                              with PREFIX (and with it every veth pair)
+#   topology_down PREFIX       stop the processes in every namespace whose
+#                              name starts with PREFIX, then delete it (and
+#                              with it every veth pair)
 #   topology_host_addr N       print host N's address
 #
 # Only documentation addresses are used, and only inside the namespaces
@@ -19,38 +20,43 @@ topology_host_addr() {
 	echo "192.0.2.$((10 + $1))"
 }
 
+# The variables below carry a topology_ prefix because sh has no local
+# variables, and the scripts that source this file use names such as
+# prefix and hub themselves.
 topology_up() {
-	prefix=$1
-	count=$2
-	hub="${prefix}hub"
+	topology_prefix=$1
+	topology_count=$2
+	topology_hub="${topology_prefix}hub"
 
-	ip netns add "$hub"
-	ip -n "$hub" link set lo up
-	ip -n "$hub" link add br0 type bridge
-	ip -n "$hub" addr add "$TOPOLOGY_HUB_ADDR/24" dev br0
-	ip -n "$hub" link set br0 up
+	ip netns add "$topology_hub"
+	ip -n "$topology_hub" link set lo up
+	ip -n "$topology_hub" link add br0 type bridge
+	ip -n "$topology_hub" addr add "$TOPOLOGY_HUB_ADDR/24" dev br0
+	ip -n "$topology_hub" link set br0 up
 
-	i=1
-	while [ "$i" -le "$count" ]; do
-		ns="${prefix}h$i"
-		ip netns add "$ns"
-		ip -n "$ns" link set lo up
+	topology_i=1
+	while [ "$topology_i" -le "$topology_count" ]; do
+		topology_ns="${topology_prefix}h$topology_i"
+		ip netns add "$topology_ns"
+		ip -n "$topology_ns" link set lo up
 		# Create the pair inside the hub so no interface ever appears in
 		# the host's own namespace.
-		ip -n "$hub" link add "h$i" type veth peer name eth0 netns "$ns"
-		ip -n "$hub" link set "h$i" master br0 up
-		ip -n "$ns" addr add "$(topology_host_addr "$i")/24" dev eth0
-		ip -n "$ns" link set eth0 up
-		i=$((i + 1))
+		ip -n "$topology_hub" link add "h$topology_i" type veth \
+			peer name eth0 netns "$topology_ns"
+		ip -n "$topology_hub" link set "h$topology_i" master br0 up
+		ip -n "$topology_ns" addr add \
+			"$(topology_host_addr "$topology_i")/24" dev eth0
+		ip -n "$topology_ns" link set eth0 up
+		topology_i=$((topology_i + 1))
 	done
 }
 
 topology_down() {
-	prefix=$1
-	for ns in $(ip netns list | awk '{print $1}'); do
-		case "$ns" in
-		"$prefix"*) ip netns pids "$ns" 2>/dev/null | xargs -r kill 2>/dev/null
-			ip netns del "$ns" ;;
+	for topology_ns in $(ip netns list | awk '{print $1}'); do
+		case "$topology_ns" in
+		"$1"*) ip netns pids "$topology_ns" 2>/dev/null |
+				xargs -r kill 2>/dev/null
+			ip netns del "$topology_ns" ;;
 		esac
 	done
 }
