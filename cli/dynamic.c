@@ -303,7 +303,8 @@ static int remote_run(const struct command *cmd, const struct dir_options *dir)
 	}
 	/* Shallow copies: the write only reads them, and the originals are
 	 * freed once below. */
-	memcpy(all, rules, count * sizeof(*all));
+	if (count > 0)
+		memcpy(all, rules, count * sizeof(*all));
 	all[count] = cmd->rule;
 	code = dir_host_dynamic_write(conn, cmd->computer, all, count + 1);
 done:
