@@ -132,6 +132,13 @@ static void add_templates(const struct rule_ctx *ctx, struct spd_policy *p)
 		memset(t, 0, sizeof(*t));
 		t->protocol = protocols[i];
 		t->reqid = ctx->reqid;
+		/* The inbound half of a Windows-style tunnel pair: its SAs
+		 * are keyed for the outbound rule and carry that rule's
+		 * reqid, and the kernel compares the reqid of inbound
+		 * templates with the SA's. Reqid 0 matches any SA of the
+		 * template's protocol and mode. */
+		if (ctx->tunnel.present && ctx->tunnel.local)
+			t->reqid = 0;
 		t->optional = optional;
 		if (first && ctx->tunnel.present) {
 			t->tunnel = true;

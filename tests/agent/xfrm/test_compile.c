@@ -239,6 +239,9 @@ static void tunnel_to_remote_endpoint(void **state)
 	assert_memory_equal(out->tmpl[0].tunnel_dst.bytes, gw.bytes, 4);
 	assert_memory_equal(in->tmpl[0].tunnel_src.bytes, gw.bytes, 4);
 	assert_memory_equal(fwd->tmpl[0].tunnel_src.bytes, gw.bytes, 4);
+	assert_int_equal(out->tmpl[0].reqid, spd_rule_reqid("tun"));
+	assert_int_equal(in->tmpl[0].reqid, spd_rule_reqid("tun"));
+	assert_int_equal(fwd->tmpl[0].reqid, spd_rule_reqid("tun"));
 	spd_set_clear(&set);
 
 	/* -t naming this host: the rule describes inbound traffic */
@@ -249,8 +252,10 @@ static void tunnel_to_remote_endpoint(void **state)
 	in = find(&set, SPD_DIR_IN, "192.0.2.0", 24, "198.51.100.0", 24);
 	assert_non_null(in);
 	assert_memory_equal(in->tmpl[0].tunnel_dst.bytes, locals[0].bytes, 4);
-	assert_non_null(find(&set, SPD_DIR_FWD, "192.0.2.0", 24,
-			     "198.51.100.0", 24));
+	assert_int_equal(in->tmpl[0].reqid, 0);
+	fwd = find(&set, SPD_DIR_FWD, "192.0.2.0", 24, "198.51.100.0", 24);
+	assert_non_null(fwd);
+	assert_int_equal(fwd->tmpl[0].reqid, 0);
 	spd_set_clear(&set);
 }
 
