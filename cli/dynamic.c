@@ -342,3 +342,37 @@ int cli_run_dynamic(const struct command *cmd, const struct cli_options *opts)
 		return remote_run(cmd, &r.dir);
 	return local_run(cmd, r.socket_path);
 }
+
+/*
+ * `ipseccmd --refresh`: ask the local agent to poll the directory now and
+ * print what it applies. Declared here because the front end dispatches
+ * it before parsing; returns an enum cli_exit value.
+ */
+int cli_run_refresh(struct cli_options *opts);
+
+int cli_run_refresh(struct cli_options *opts)
+{
+	struct dynamic_request r;
+	json_t *reply = NULL;
+	const char *policy, *origin;
+	int ret;
+
+	ret = request_read(opts, &r);
+	if (ret != 0)
+		return ret;
+	ret = agent_request(r.socket_path, json_pack("{s:s}", "command",
+						     "refresh"), &reply);
+	if (ret != CLI_EXIT_OK)
+		return ret;
+
+	policy = json_string_value(json_object_get(reply, "policy"));
+	origin = json_string_value(json_object_get(reply, "origin"));
+	printf("applied policy '%s' version %lld (origin %s); directory %s\n",
+	       policy ? policy : "(none)",
+	       (long long)json_integer_value(json_object_get(reply, "version")),
+	       origin ? origin : "none",
+	       json_is_true(json_object_get(reply, "connected"))
+		       ? "connected" : "not connected");
+	json_decref(reply);
+	return CLI_EXIT_OK;
+}

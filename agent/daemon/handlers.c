@@ -5,7 +5,10 @@
 #include "enforce.h"
 #include "log.h"
 
+#include "statefile.h"
+
 #include <errno.h>
+#include <stdlib.h>
 #include <string.h>
 
 static json_t *reply_error(const char *message)
@@ -13,12 +16,32 @@ static json_t *reply_error(const char *message)
 	return json_pack("{s:b, s:s}", "ok", 0, "error", message);
 }
 
+/* The exemptions enforce.c saved with the last apply; [] when none. */
+static json_t *exemptions_read(const struct agent *agent)
+{
+	char *path = config_state_path(&agent->cfg, "exemptions");
+	char *text = NULL;
+	size_t length;
+	json_t *list = NULL;
+
+	if (path && statefile_read(path, &text, &length) == STATEFILE_OK)
+		list = json_loadb(text, length, 0, NULL);
+	free(text);
+	free(path);
+	if (!json_is_array(list)) {
+		json_decref(list);
+		list = json_array();
+	}
+	return list;
+}
+
 json_t *agent_status(const struct agent *agent)
 {
 	const json_t *applied = agent->applied;
 
 	return json_pack(
-		"{s:b, s:s, s:s?, s:I, s:s?, s:s, s:b, s:s?, s:I, s:I, s:b}",
+		"{s:b, s:s, s:s?, s:I, s:s?, s:s, s:b, s:s?, s:I, s:I, s:b, "
+		"s:o}",
 		"ok", 1,
 		"origin", applied ? json_string_value(json_object_get(
 					    applied, "origin")) : "none",
@@ -32,7 +55,8 @@ json_t *agent_status(const struct agent *agent)
 		"dynamic_rules",
 		(json_int_t)json_array_size(agent->dyn.rules),
 		"last_poll", (json_int_t)agent->last_poll,
-		"rolled_back", agent->rejected != NULL);
+		"rolled_back", agent->rejected != NULL,
+		"exemptions", exemptions_read(agent));
 }
 
 /* "refresh" reads the assignment and the host entry again; "poll" is the
