@@ -10,6 +10,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 static json_t *reply_error(const char *message)
 {
@@ -40,9 +41,9 @@ json_t *agent_status(const struct agent *agent)
 	const json_t *applied = agent->applied;
 
 	return json_pack(
-		"{s:b, s:s, s:s?, s:I, s:s?, s:s, s:b, s:s?, s:I, s:I, s:b, "
-		"s:o}",
-		"ok", 1,
+		"{s:b, s:I, s:s, s:s?, s:I, s:s?, s:s, s:b, s:s?, s:I, s:I, "
+		"s:b, s:o}",
+		"ok", 1, "pid", (json_int_t)getpid(),
 		"origin", applied ? json_string_value(json_object_get(
 					    applied, "origin")) : "none",
 		"policy", applied ? effective_policy_name(applied) : NULL,
