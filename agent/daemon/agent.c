@@ -103,6 +103,17 @@ static void agent_apply_cache(struct agent *agent)
 
 	if (!cached)
 		return;
+	/* Without apply_cache_at_start nothing of the directory's part is
+	 * used until the directory responds: the start applies only the
+	 * local policy and the dynamic rules. */
+	if (!agent->cfg.apply_cache_at_start) {
+		log_info("cache", "not applying the cached policy '%s' "
+			 "until the directory responds: apply_cache_at_start "
+			 "is off",
+			 effective_policy_name(cached));
+		json_decref(cached);
+		return;
+	}
 	entry = json_object_get(cached, "host_entry");
 	if (json_is_object(json_object_get(entry, "local_policy"))) {
 		json_decref(agent->local_entry);
@@ -124,13 +135,6 @@ static void agent_apply_cache(struct agent *agent)
 			json_object_get(cached, "assigned_from"));
 		if (from)
 			agent->assigned_from = strdup(from);
-	}
-	if (!agent->cfg.apply_cache_at_start) {
-		log_info("cache", "not applying the cached policy '%s': "
-			 "apply_cache_at_start is off",
-			 effective_policy_name(cached));
-		json_decref(cached);
-		return;
 	}
 	if (enforce_apply(&agent->cfg, cached) < 0) {
 		log_error("cache", "unable to apply the cached policy '%s' "
