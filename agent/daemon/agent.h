@@ -74,8 +74,8 @@ int agent_poll(struct agent *agent);
  * Compose the effective policy from the agent's inputs and apply it if it
  * differs from what is applied. `check_reachable` runs the rollback check
  * after the apply. Returns 0 when the policy is applied, unchanged, or
- * was rolled back on an earlier call; -ECONNREFUSED when this call rolled
- * it back; another -errno when it could not be applied.
+ * was rolled back on an earlier call. Returns -ECONNREFUSED when this call
+ * rolled it back, and another -errno when it could not be applied.
  */
 int agent_update(struct agent *agent, bool check_reachable);
 

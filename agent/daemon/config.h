@@ -52,7 +52,7 @@ void config_free(struct agent_config *cfg);
 /*
  * Set one key from its text value. Returns 0, -ENOENT for an unknown key or
  * -EINVAL for a value out of range. On error *why points to a static
- * phrase that says what to write instead.
+ * phrase that tells what to write instead.
  */
 int config_set(struct agent_config *cfg, const char *key, const char *value,
 	       const char **why);

@@ -208,8 +208,8 @@ static json_t *error_response(const char *message)
 
 /*
  * NOTE: requests are served one at a time inside the agent's loop, so a
- * client that connects and sends nothing holds the loop for up to
- * CONTROL_IO_TIMEOUT seconds, and a refresh that rolls back holds it for
+ * client that connects and sends nothing blocks the loop for up to
+ * CONTROL_IO_TIMEOUT seconds, and a refresh that rolls back blocks it for
  * up to rollback_seconds. Only root and control_group can connect.
  */
 int control_serve_one(int listen_fd, control_handler *handler, void *ctx)

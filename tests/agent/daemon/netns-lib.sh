@@ -149,7 +149,7 @@ wait_for() {
 	return 1
 }
 
-# Whether the kernel in $NS_A holds a policy for destination port $1.
+# Whether the kernel in $NS_A has a policy for destination port $1.
 kernel_has_port() {
 	ip netns exec "$NS_A" ip xfrm policy list | grep -q "dport $1 "
 }
