@@ -30,15 +30,18 @@ struct cli_options {
 
 /*
  * Move every "--name" and "--name=value" word out of argv (argv[0] stays)
- * into opts, compacting argv in place. "--help" stays in argv because the
- * grammar reads it, and a bare "--" ends the long options. Returns the new
- * argc, or -1 when out of memory.
+ * into opts, compacting argv in place. "--help" and "--ike=N" stay in argv
+ * because the grammar reads them, and a bare "--" ends the long options.
+ * Returns the new argc, or -1 when out of memory.
  */
 int cli_options_split(int argc, char **argv, struct cli_options *opts);
 
 /* Find an option by name and mark it used; NULL if absent. */
 struct cli_option *cli_option_take(struct cli_options *opts,
 				   const char *name);
+
+/* Whether an option is present, without marking it used. */
+bool cli_option_given(const struct cli_options *opts, const char *name);
 
 /* Name of the first option no handler marked used, or NULL. */
 const char *cli_options_unused(const struct cli_options *opts);

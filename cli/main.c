@@ -59,6 +59,19 @@ static int json_print(const struct command *cmd)
 	return ret;
 }
 
+/* Static-mode options that work on the store as a whole, so the line
+ * needs no -p. */
+static bool store_admin_given(const struct cli_options *opts)
+{
+	static const char *const names[] = { "list", "add-host", "add-group",
+					     "remove-host", "import" };
+
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		if (cli_option_given(opts, names[i]))
+			return true;
+	return false;
+}
+
 static int dispatch(const struct command *cmd, struct cli_options *opts)
 {
 	switch (cmd->mode) {
@@ -82,6 +95,7 @@ int main(int argc, char **argv)
 	struct diag_list diags = { 0 };
 	struct command cmd = { 0 };
 	bool dry_run, as_json;
+	unsigned flags;
 	int ret = CLI_EXIT_FAILURE;
 
 	argc = cli_options_split(argc, argv, &opts);
@@ -97,7 +111,8 @@ int main(int argc, char **argv)
 	dry_run = cli_option_take(&opts, "dry-run") != NULL;
 	as_json = cli_option_take(&opts, "json") != NULL;
 
-	if (grammar_parse(argc - 1, argv + 1, &cmd, &diags) != 0) {
+	flags = store_admin_given(&opts) ? GRAMMAR_POLICY_OPTIONAL : 0;
+	if (grammar_parse_flags(argc - 1, argv + 1, flags, &cmd, &diags) != 0) {
 		error_print(&diags);
 		cli_synopsis_print(stderr);
 		ret = CLI_EXIT_USAGE;
@@ -108,6 +123,10 @@ int main(int argc, char **argv)
 	if (cmd.mode == MODE_HELP) {
 		cli_usage_print(stdout, cmd.help_mode);
 		ret = CLI_EXIT_OK;
+	} else if (as_json && !dry_run && cmd.mode == MODE_STATIC &&
+		   cli_option_given(&opts, "show-policy")) {
+		/* The stored policy as JSON: the static handler reads it. */
+		ret = dispatch(&cmd, &opts);
 	} else if (as_json || dry_run) {
 		/* The mode handler, which would read the other long options,
 		 * does not run. */

@@ -3,10 +3,20 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 static bool is_long_option(const char *word)
 {
 	return word[0] == '-' && word[1] == '-' && word[2] != '\0';
+}
+
+/* Long options of the grammar itself, which stay in argv: --help and
+ * --ike (a rule and policy setting that --dry-run prints). */
+static bool is_grammar_option(const char *word)
+{
+	return strcmp(word, "--help") == 0 ||
+	       (strncasecmp(word, "--ike", 5) == 0 &&
+		(word[5] == '\0' || word[5] == '='));
 }
 
 int cli_options_split(int argc, char **argv, struct cli_options *opts)
@@ -28,7 +38,7 @@ int cli_options_split(int argc, char **argv, struct cli_options *opts)
 			done = true;
 			continue;
 		}
-		if (done || !is_long_option(w) || strcmp(w, "--help") == 0) {
+		if (done || !is_long_option(w) || is_grammar_option(w)) {
 			argv[kept++] = argv[i];
 			continue;
 		}
@@ -55,6 +65,14 @@ struct cli_option *cli_option_take(struct cli_options *opts,
 			return &opts->items[i];
 		}
 	return NULL;
+}
+
+bool cli_option_given(const struct cli_options *opts, const char *name)
+{
+	for (size_t i = 0; i < opts->count; i++)
+		if (strcmp(opts->items[i].name, name) == 0)
+			return true;
+	return false;
 }
 
 const char *cli_options_unused(const struct cli_options *opts)

@@ -10,8 +10,11 @@
  *   hosts       --add-host=NAME [--to-group=GROUP]
  *               --remove-host=NAME --from-group=GROUP  --add-group=NAME
  *   local store --store-dir=DIR
- *   show, move  --list --show-policy [--show-secrets] --export=FILE
- *               --import=FILE
+ *   show, move  --list --show-policy [--show-secrets] [--json]
+ *               --export=FILE --import=FILE
+ *
+ * --list, --add-host, --add-group, --remove-host and --import need no -p,
+ * so target.policy may be NULL here.
  */
 #include "cli.h"
 #include "directory.h"
@@ -37,6 +40,7 @@ struct static_request {
 	bool list;
 	bool show;
 	bool show_secrets;
+	bool json;		/* --show-policy prints the policy as JSON */
 	const char *export_file;
 	const char *import_file;
 };
@@ -88,6 +92,7 @@ static int request_read(struct cli_options *opts, struct static_request *r)
 	r->list = flag_take(opts, "list");
 	r->show = flag_take(opts, "show-policy");
 	r->show_secrets = flag_take(opts, "show-secrets");
+	r->json = flag_take(opts, "json");
 	r->export_file = value_take(opts, "export", &missing);
 	r->import_file = value_take(opts, "import", &missing);
 	if (missing)
@@ -105,6 +110,11 @@ static int request_read(struct cli_options *opts, struct static_request *r)
 	}
 	if ((r->to_group && !r->add_host) || (r->from_group && !r->remove_host)) {
 		fputs("ipseccmd: --to-group goes with --add-host, --from-group with --remove-host\n",
+		      stderr);
+		return CLI_EXIT_USAGE;
+	}
+	if (r->json && !r->show) {
+		fputs("ipseccmd: --json in static mode goes with --show-policy; add it, or use --export=FILE\n",
 		      stderr);
 		return CLI_EXIT_USAGE;
 	}
@@ -132,6 +142,8 @@ static int policy_print(FILE *out, const struct command *cmd,
 	line.target.policy = doc->name;
 	line.target.poll_minutes = doc->poll_minutes;
 	line.target.poll_given = true;
+	line.target.ike_given = true;
+	line.rule.ike_version = doc->ike_version;
 	line.target.assign = assigned ? ASSIGN_SET : ASSIGN_KEEP;
 	if (doc->rule_count == 0) {
 		text = command_format(&line, flags);
@@ -160,10 +172,11 @@ static int policy_print(FILE *out, const struct command *cmd,
 }
 
 /* Write a policy document as JSON to FILE ("-" is stdout), mode 0600
- * because it contains preshared keys. */
-static int policy_export(const char *path, const struct policy_doc *doc)
+ * because with PRINT_SECRETS in flags it contains preshared keys. */
+static int policy_export(const char *path, const struct policy_doc *doc,
+			 unsigned flags)
 {
-	json_t *json = policy_doc_to_json(doc, PRINT_SECRETS);
+	json_t *json = policy_doc_to_json(doc, flags);
 	FILE *f = NULL;
 	char *text = NULL;
 	int ret = -1;
@@ -196,6 +209,22 @@ out:
 	free(text);
 	json_decref(json);
 	return ret;
+}
+
+/* --show-policy: ipseccmd lines, or with --json the policy document. */
+static int policy_show(const struct command *cmd,
+		       const struct static_request *r,
+		       const struct policy_doc *doc, bool assigned)
+{
+	unsigned flags = r->show_secrets ? PRINT_SECRETS : 0;
+
+	if (r->json)
+		return policy_export("-", doc, flags);
+	if (policy_print(stdout, cmd, doc, r->show_secrets, assigned) != 0) {
+		fputs("ipseccmd: out of memory\n", stderr);
+		return -1;
+	}
+	return 0;
 }
 
 static int policy_import(const char *path, struct policy_doc *doc)
@@ -245,10 +274,11 @@ static int local_run(const struct command *cmd, const struct static_request *r)
 		if (store_get(st, cmd->target.policy, &doc) != 0 ||
 		    store_list(st, &names, &count, &assigned) != 0)
 			goto fail;
-		if (r->show && policy_print(stdout, cmd, &doc, r->show_secrets,
-					    assigned && strcmp(assigned, doc.name) == 0) != 0)
+		if (r->show && policy_show(cmd, r, &doc,
+					   assigned && strcmp(assigned, doc.name) == 0) != 0)
 			goto out;
-		if (r->export_file && policy_export(r->export_file, &doc) != 0)
+		if (r->export_file &&
+		    policy_export(r->export_file, &doc, PRINT_SECRETS) != 0)
 			goto out;
 	} else if (r->import_file) {
 		if (policy_import(r->import_file, &doc) != 0)
@@ -294,11 +324,10 @@ static int directory_show(struct dir_conn *conn, const struct command *cmd,
 	rc = dir_policy_dn(conn, host, cmd->target.policy, &dn);
 	if (rc == DIR_OK)
 		rc = dir_policy_fetch(conn, dn, &doc);
-	if (rc == DIR_OK && r->show &&
-	    policy_print(stdout, cmd, &doc, r->show_secrets, false) != 0)
-		rc = DIR_ERR_NOMEM;
+	if (rc == DIR_OK && r->show && policy_show(cmd, r, &doc, false) != 0)
+		rc = -1;
 	if (rc == DIR_OK && r->export_file &&
-	    policy_export(r->export_file, &doc) != 0)
+	    policy_export(r->export_file, &doc, PRINT_SECRETS) != 0)
 		rc = -1;
 	policy_doc_free(&doc);
 	free(dn);
@@ -378,6 +407,11 @@ int cli_run_static(const struct command *cmd, const struct cli_options *opts)
 	ret = request_read((struct cli_options *)opts, &r);
 	if (ret != 0)
 		return ret;
+	if (!cmd->target.policy && (r.show || r.export_file)) {
+		fprintf(stderr, "ipseccmd: --%s needs a policy: add -p \"Policy Name\"\n",
+			r.show ? "show-policy" : "export");
+		return CLI_EXIT_USAGE;
+	}
 	if (is_local_store(cmd)) {
 		if (r.add_host || r.remove_host || r.add_group ||
 		    r.assign.host || r.assign.group) {

@@ -51,6 +51,10 @@ static const struct usage_line lines[] = {
 	{ M_DYN | M_STA, "-1e Seconds",
 	  "soft SA expiry in seconds (1-172800); default: 300" },
 	{ M_DYN | M_STA, "-soft", "allow soft SAs (clear fallback)" },
+	{ M_DYN | M_STA, "--ike=1|2",
+	  "key exchange: 2 = IKEv2 (default), 1 = IKEv1 Main Mode and Quick "
+	  "Mode for legacy peers; dynamic mode: this rule, static mode: every "
+	  "rule of the policy" },
 	{ M_DYN, "-confirm, -c", "ask before adding the rule" },
 	{ M_DYN | M_STA, "-dialup | -lan",
 	  "apply to dial-up or LAN adapters only; default: all adapters" },
@@ -65,11 +69,53 @@ static const struct usage_line lines[] = {
 	{ M_STA, "-x | -y", "assign (-x) or unassign (-y) the policy" },
 	{ M_STA, "-o",
 	  "delete the policy, or with -r the named rules only" },
+	{ M_STA, "--list",
+	  "list the stored policies, one name a line; needs no -p" },
+	{ M_STA, "--show-policy",
+	  "print the -p policy as ipseccmd lines that re-create it, keys as "
+	  "********; with --json as a JSON policy document" },
+	{ M_STA, "--show-secrets", "with --show-policy: print preshared keys" },
+	{ M_STA, "--export=File",
+	  "write the -p policy to File as JSON with its keys, mode 0600; - is "
+	  "standard output" },
+	{ M_STA, "--import=FILE",
+	  "create or replace the policy that File holds, under its own name; "
+	  "needs no -p" },
+	{ M_STA, "--add-host=Name",
+	  "-w ds: create a managed host entry; needs no -p" },
+	{ M_STA, "--to-group=Group",
+	  "with --add-host: make the host a member of Group" },
+	{ M_STA, "--remove-host=Name",
+	  "with --from-group=Group: end the host's membership; needs no -p" },
+	{ M_STA, "--add-group=Name", "-w ds: create a host group; needs no -p" },
+	{ M_STA, "--host=Name | --group=Name",
+	  "with -x or -y and -w ds: assign to one host or one host group "
+	  "instead of the whole domain" },
+	{ M_STA, "--store-dir=Dir",
+	  "local store folder; default $IPSECCMD_STORE_DIR, else "
+	  "/var/lib/ipseccmd" },
+	{ M_STA, "--ldap-uri=URI",
+	  "directory server, such as ldaps://ldap.example.com or ldapi:///; "
+	  "default from ldap.conf or LDAPURI" },
+	{ M_STA, "--ldap-base=DN",
+	  "directory base DN instead of -w ds:Domain or ldap.conf" },
+	{ M_STA, "--bind-dn=DN", "simple bind as DN, with --password-file" },
+	{ M_STA, "--password-file=File",
+	  "the bind password, alone in File; File must not be accessible by "
+	  "group or others" },
+	{ M_STA, "--sasl-external",
+	  "bind with SASL EXTERNAL (ldapi:// peer or TLS client certificate)" },
+	{ M_STA, "--starttls", "use StartTLS on ldap://" },
+	{ M_STA, "--tls-cert=File", "TLS client certificate (PEM)" },
+	{ M_STA, "--tls-key=File", "key of the TLS client certificate (PEM)" },
+	{ M_STA, "--tls-ca=File", "trusted CA certificates (PEM)" },
 	{ M_QRY, "show Topic ...",
 	  "filters, policies, auth, stats, sas, or all" },
 	{ M_CLI, "--dry-run",
 	  "parse, check and print the canonical command; contact nothing" },
-	{ M_CLI, "--json", "print the parsed command as JSON; contact nothing" },
+	{ M_CLI, "--json",
+	  "print the parsed command as JSON; contact nothing (static mode "
+	  "with --show-policy: the stored policy)" },
 	{ M_CLI, "/?, -?, --help", "this help; after a mode word, that mode" },
 	{ M_CLI, "--version", "print the version" },
 };
@@ -84,7 +130,9 @@ static const struct {
 		 "[-dialup | -lan]" },
 	{ M_DEL, "ipseccmd -u" },
 	{ M_STA, "ipseccmd [rule options] -w reg|ds[:Location] "
-		 "-p Policy[:Minutes] [-r Rule] [-x | -y] [-o]" },
+		 "-p Policy[:Minutes] [--ike=1|2] [-r Rule] [-x | -y] [-o]" },
+	{ M_STA, "ipseccmd -w reg|ds[:Location] --list | --import=File | "
+		 "--add-host=Name | --add-group=Name | --remove-host=Name" },
 	{ M_QRY, "ipseccmd [\\\\ComputerName] show filters|policies|auth|"
 		 "stats|sas|all ..." },
 };

@@ -31,6 +31,9 @@ int dir_code_from_ldap(int rc);
 int dir_fail_ldap(struct dir_conn *conn, int rc, const char *diagnostic,
 		  const char *fmt, ...) __attribute__((format(printf, 4, 5)));
 
+/* The ipsecIKEVersion value of a version: "1" or "2". */
+const char *dir_ike_text(enum ike_protocol_version v);
+
 /* Check a name's length; DIR_ERR_NAME_TOO_LONG or DIR_ERR_USAGE (empty). */
 int dir_check_name(struct dir_conn *conn, const char *kind, const char *name);
 

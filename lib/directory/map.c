@@ -77,6 +77,11 @@ int dir_rule_dns_new(struct dir_conn *conn, const char *container,
 }
 
 /* The value of the first RDN of dn, malloc'd. */
+const char *dir_ike_text(enum ike_protocol_version v)
+{
+	return v == IKE_V1 ? "1" : "2";
+}
+
 static char *rdn_value(const char *dn)
 {
 	LDAPDN parsed = NULL;

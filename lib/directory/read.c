@@ -218,6 +218,7 @@ static int policy_entry_read(struct dir_conn *conn, LDAPMessage *entry,
 	char *name = first_value(conn->ld, entry, "ipsecName");
 	char *version = first_value(conn->ld, entry, "ipsecVersion");
 	char *poll = first_value(conn->ld, entry, "ipsecPollInterval");
+	char *ike = first_value(conn->ld, entry, "ipsecIKEVersion");
 	uint64_t n = POLL_DEFAULT_MINUTES;
 	int ret = DIR_OK;
 
@@ -228,6 +229,16 @@ static int policy_entry_read(struct dir_conn *conn, LDAPMessage *entry,
 			       name ? name : "?");
 		goto out;
 	}
+	/* An entry without the attribute predates it and means IKEv2. */
+	out->ike_version = IKE_V2;
+	if (ike && strcmp(ike, "1") == 0) {
+		out->ike_version = IKE_V1;
+	} else if (ike && strcmp(ike, "2") != 0) {
+		ret = dir_fail(conn, DIR_ERR_BAD_VALUE,
+			       "policy '%s' has ipsecIKEVersion '%s'; write 1 or 2",
+			       name, ike);
+		goto out;
+	}
 	out->poll_minutes = (uint32_t)n;
 	out->name = name;
 	name = NULL;
@@ -235,6 +246,7 @@ out:
 	free(name);
 	free(version);
 	free(poll);
+	free(ike);
 	return ret;
 }
 
@@ -431,6 +443,8 @@ int dir_policy_fetch(struct dir_conn *conn, const char *policy_dn,
 	if (ret != DIR_OK)
 		goto out;
 	qsort(out->rules, out->rule_count, sizeof(*out->rules), rule_compare);
+	for (size_t i = 0; i < out->rule_count; i++)
+		out->rules[i].rule.ike_version = out->ike_version;
 out:
 	for (size_t i = 0; i < nslots; i++)
 		free(slots[i].dn);

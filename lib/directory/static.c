@@ -64,6 +64,9 @@ static bool rule_same(const struct rule_spec *a, const struct rule_spec *b)
 
 	ca.rule = *a;
 	cb.rule = *b;
+	/* The IKE version is stored on the policy entry, not the rule's. */
+	ca.rule.ike_version = IKE_V2;
+	cb.rule.ike_version = IKE_V2;
 	return command_equal(&ca, &cb);
 }
 
@@ -180,6 +183,9 @@ static int policy_entry_new(struct write_plan *p, const char *policy_dn,
 	if (ret == DIR_OK)
 		ret = dir_entry_add(&e, "ipsecPollInterval", poll);
 	if (ret == DIR_OK)
+		ret = dir_entry_add(&e, "ipsecIKEVersion",
+				    dir_ike_text(doc->ike_version));
+	if (ret == DIR_OK)
 		ret = batch_add(&p->commit, &e);
 out:
 	dir_entry_free(&e);
@@ -209,6 +215,10 @@ static int plan_policy(struct dir_conn *conn, struct write_plan *p,
 		if (ret == DIR_OK && (!old || old->poll_minutes != doc->poll_minutes))
 			ret = batch_value(&p->commit, policy_dn, LDAP_MOD_REPLACE,
 					  "ipsecPollInterval", poll);
+		if (ret == DIR_OK && (!old || old->ike_version != doc->ike_version))
+			ret = batch_value(&p->commit, policy_dn, LDAP_MOD_REPLACE,
+					  "ipsecIKEVersion",
+					  dir_ike_text(doc->ike_version));
 	}
 	for (size_t i = 0; ret == DIR_OK && i < doc->rule_count; i++) {
 		const struct named_rule *r = &doc->rules[i];

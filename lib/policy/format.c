@@ -1,6 +1,7 @@
 /*
  * command_format: the canonical ipseccmd line. Words come in a fixed order
- * (rule options, then -confirm, then the static-mode options), keywords in
+ * (rule options, then --ike, then -confirm, then the static-mode options
+ * with --ike after -p), keywords in
  * their canonical case, IPv4 masks in dotted form, and each word quoted
  * for a POSIX shell only where needed.
  */
@@ -118,8 +119,14 @@ static void rule_add(struct strbuf *sb, const struct command *cmd,
 		word_add(sb, "-dialup");
 }
 
-static void static_add(struct strbuf *sb, const struct static_target *t)
+static const char *ike_word(enum ike_protocol_version v)
 {
+	return v == IKE_V1 ? "--ike=1" : "--ike=2";
+}
+
+static void static_add(struct strbuf *sb, const struct command *cmd)
+{
+	const struct static_target *t = &cmd->target;
 	struct strbuf value = { 0 };
 
 	word_add(sb, "-w");
@@ -128,11 +135,16 @@ static void static_add(struct strbuf *sb, const struct static_target *t)
 		strbuf_appendf(&value, ":%s", t->location);
 	element_add(sb, strbuf_finish(&value));
 
-	word_add(sb, "-p");
-	strbuf_append(&value, t->policy ? t->policy : "");
-	if (t->poll_given)
-		strbuf_appendf(&value, ":%u", t->poll_minutes);
-	element_add(sb, strbuf_finish(&value));
+	/* No -p: a line of the CLI's store administration options. */
+	if (t->policy) {
+		word_add(sb, "-p");
+		strbuf_append(&value, t->policy);
+		if (t->poll_given)
+			strbuf_appendf(&value, ":%u", t->poll_minutes);
+		element_add(sb, strbuf_finish(&value));
+	}
+	if (t->ike_given)
+		word_add(sb, ike_word(cmd->rule.ike_version));
 
 	for (size_t i = 0; i < t->rule_count && !t->rule_derived; i++) {
 		word_add(sb, "-r");
@@ -201,13 +213,15 @@ char *command_format(const struct command *cmd, unsigned flags)
 		break;
 	case MODE_DYNAMIC:
 		rule_add(&sb, cmd, flags);
+		if (cmd->rule.ike_version != IKE_V2)
+			word_add(&sb, ike_word(cmd->rule.ike_version));
 		if (cmd->confirm)
 			word_add(&sb, "-confirm");
 		break;
 	case MODE_STATIC:
 		if (cmd->has_rule)
 			rule_add(&sb, cmd, flags);
-		static_add(&sb, &cmd->target);
+		static_add(&sb, cmd);
 		break;
 	}
 	return strbuf_finish(&sb);

@@ -64,10 +64,24 @@ size_t diag_error_count(const struct diag_list *diags);
  * with every default applied. Returns 0, or the first error's code; on
  * error *out is freed and zeroed. The long options the CLI itself handles
  * (--dry-run, --json and the directory connection options) are removed by
- * the CLI before this call.
+ * the CLI before this call. --ike=1|2 belongs to the grammar and stays in
+ * argv.
  */
 int grammar_parse(int argc, char *const argv[], struct command *out,
 		  struct diag_list *diags);
+
+/* Flags of grammar_parse_flags(). */
+enum grammar_flags {
+	/* Accept -w without -p when the line gives nothing else of static
+	 * mode: the CLI's administration options (--list, --add-host,
+	 * --import and the like) work on the store, not on one policy.
+	 * target.policy is then NULL. */
+	GRAMMAR_POLICY_OPTIONAL = 1u << 0,
+};
+
+/* grammar_parse() with enum grammar_flags bits. */
+int grammar_parse_flags(int argc, char *const argv[], unsigned flags,
+			struct command *out, struct diag_list *diags);
 
 /*
  * Element parsers, also used by the directory and store code to read

@@ -151,6 +151,12 @@ static json_t *auth_to_json(const struct auth_method *a, unsigned flags)
 	return NULL;
 }
 
+/* The protocol's own number: 1 for IKEv1, 2 for IKEv2. */
+static json_int_t ike_number(enum ike_protocol_version v)
+{
+	return v == IKE_V1 ? 1 : 2;
+}
+
 static json_t *main_mode_to_json(const struct rule_spec *r)
 {
 	json_t *obj = json_object(), *offers = json_array();
@@ -190,6 +196,7 @@ json_t *rule_to_json(const struct rule_spec *r, unsigned flags)
 	    &ok);
 	put(obj, "soft", json_boolean(r->soft), &ok);
 	put(obj, "connection", json_string(conn_names[r->conn]), &ok);
+	put(obj, "ike_version", json_integer(ike_number(r->ike_version)), &ok);
 	if (!ok) {
 		json_decref(obj);
 		return NULL;
@@ -208,6 +215,8 @@ json_t *policy_doc_to_json(const struct policy_doc *doc, unsigned flags)
 	put(obj, "name", json_string(doc->name ? doc->name : ""), &ok);
 	put(obj, "poll_minutes", json_integer(doc->poll_minutes), &ok);
 	put(obj, "version", json_integer((json_int_t)doc->version), &ok);
+	put(obj, "ike_version", json_integer(ike_number(doc->ike_version)),
+	    &ok);
 	for (size_t i = 0; i < doc->rule_count; i++) {
 		json_t *entry = json_object();
 
@@ -272,6 +281,7 @@ static json_t *target_to_json(const struct static_target *t)
 	    &ok);
 	put(obj, "poll_minutes", json_integer(t->poll_minutes), &ok);
 	put(obj, "poll_given", json_boolean(t->poll_given), &ok);
+	put(obj, "ike_given", json_boolean(t->ike_given), &ok);
 	for (size_t i = 0; i < t->rule_count; i++)
 		push(rules, json_string(t->rules[i]), &ok);
 	put(obj, "rules", rules, &ok);

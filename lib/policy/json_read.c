@@ -129,6 +129,22 @@ static int get_u32(struct reader *r, const json_t *obj, const char *key,
 	return 0;
 }
 
+/* "ike_version": 1 or 2. The key came after format version 1 was
+ * published, so it is optional and its absence means IKEv2. */
+static int get_ike_version(struct reader *r, const json_t *obj,
+			   enum ike_protocol_version *out)
+{
+	uint64_t v;
+
+	*out = IKE_V2;
+	if (!json_object_get(obj, "ike_version"))
+		return 0;
+	if (get_uint(r, obj, "ike_version", 1, 2, &v))
+		return -1;
+	*out = v == 1 ? IKE_V1 : IKE_V2;
+	return 0;
+}
+
 static int get_bool(struct reader *r, const json_t *obj, const char *key,
 		    bool *out)
 {
@@ -643,7 +659,8 @@ static int rule_read(struct reader *r, const json_t *obj,
 	static const char *const keys[] = { "filters", "negotiation",
 					    "tunnel", "auth", "main_mode",
 					    "soft_expiry_seconds", "soft",
-					    "connection", NULL };
+					    "connection", "ike_version",
+					    NULL };
 	static const char *const conns[] = { "all", "lan", "dialup" };
 	const json_t *v;
 	size_t old;
@@ -693,7 +710,8 @@ static int rule_read(struct reader *r, const json_t *obj,
 	    get_u32(r, obj, "soft_expiry_seconds", 1, UINT32_MAX,
 		    &out->soft_expiry_seconds) ||
 	    get_bool(r, obj, "soft", &out->soft) ||
-	    get_choice(r, obj, "connection", conns, 3, &conn))
+	    get_choice(r, obj, "connection", conns, 3, &conn) ||
+	    get_ike_version(r, obj, &out->ike_version))
 		return -1;
 	out->conn = (enum conn_type)conn;
 	return 0;
@@ -715,8 +733,8 @@ int policy_doc_from_json(const json_t *json, struct policy_doc *out,
 			 char *err, size_t errlen)
 {
 	static const char *const keys[] = { "format", "format_version", "name",
-					    "poll_minutes", "version", "rules",
-					    NULL };
+					    "poll_minutes", "version",
+					    "ike_version", "rules", NULL };
 	static const char *const rule_keys[] = { "name", "rule", NULL };
 	struct reader r = { .err = err, .errlen = errlen };
 	const json_t *arr;
@@ -749,7 +767,8 @@ int policy_doc_from_json(const json_t *json, struct policy_doc *out,
 	if (!out->name ||
 	    get_u32(&r, json, "poll_minutes", 0, UINT32_MAX,
 		    &out->poll_minutes) ||
-	    get_uint(&r, json, "version", 0, INT64_MAX, &version))
+	    get_uint(&r, json, "version", 0, INT64_MAX, &version) ||
+	    get_ike_version(&r, json, &out->ike_version))
 		goto out;
 	out->version = version;
 
@@ -784,6 +803,8 @@ int policy_doc_from_json(const json_t *json, struct policy_doc *out,
 			ret = rule_read(&r, rule, &nr->rule);
 			path_pop(&r, o3);
 		}
+		/* The policy's setting is the one that counts. */
+		nr->rule.ike_version = out->ike_version;
 		out->rule_count++;
 		path_pop(&r, o2);
 	}

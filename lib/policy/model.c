@@ -205,7 +205,8 @@ bool rule_equal(const struct rule_spec *a, const struct rule_spec *b)
 	       a->mm_pfs == b->mm_pfs &&
 	       filters_equal(&a->mm_filters, &b->mm_filters) &&
 	       a->soft_expiry_seconds == b->soft_expiry_seconds &&
-	       a->soft == b->soft && a->conn == b->conn;
+	       a->soft == b->soft && a->conn == b->conn &&
+	       a->ike_version == b->ike_version;
 }
 
 static bool target_equal(const struct static_target *a,
@@ -216,7 +217,8 @@ static bool target_equal(const struct static_target *a,
 	    a->poll_minutes != b->poll_minutes ||
 	    a->poll_given != b->poll_given || a->rule_count != b->rule_count ||
 	    a->assign != b->assign || a->delete != b->delete ||
-	    a->rule_derived != b->rule_derived)
+	    a->rule_derived != b->rule_derived ||
+	    a->ike_given != b->ike_given)
 		return false;
 	for (size_t i = 0; i < a->rule_count; i++)
 		if (!str_equal(a->rules[i], b->rules[i]))

@@ -133,6 +133,14 @@ struct auth_list {
 enum conn_type { CONN_ALL, CONN_LAN, CONN_DIALUP };
 
 /*
+ * Key exchange protocol of a rule. IKEv2 (RFC 7296) is the default;
+ * IKEv1 Main Mode and Quick Mode (RFC 2409) is chosen per policy with
+ * --ike=1 for peers that speak nothing else. The type is not named
+ * ike_version because agent/ike's ike.h has an enum of that name.
+ */
+enum ike_protocol_version { IKE_V2 = 0, IKE_V1 };
+
+/*
  * One rule: everything a dynamic-mode command line or a static rule says.
  * Defaults from the reference are filled in by the parser:
  *   qm offers   esp[3des,sha] esp[3des,md5] esp[des,sha] esp[des,md5]
@@ -144,6 +152,7 @@ enum conn_type { CONN_ALL, CONN_LAN, CONN_DIALUP };
  *   soft expiry 300 seconds, soft SAs off
  *   tunnel      none (transport mode)
  *   connection  all adapters
+ *   key exchange IKEv2
  */
 struct rule_spec {
 	struct filter_list filters;
@@ -160,6 +169,8 @@ struct rule_spec {
 	uint32_t soft_expiry_seconds;	/* -1e, default 300 */
 	bool soft;			/* -soft */
 	enum conn_type conn;
+	/* --ike; in a rule read from a stored policy, the policy's value */
+	enum ike_protocol_version ike_version;
 };
 
 /* Bits of rule_spec that the command line gave, for static-mode updates
@@ -216,6 +227,8 @@ struct static_target {
 	bool delete;		/* -o */
 	bool rule_derived;	/* rules[0] was derived from the canonical -f
 				 * text because rule parts came without -r */
+	bool ike_given;		/* --ike was given: the policy's version
+				 * becomes command.rule.ike_version */
 };
 
 struct command {
@@ -240,13 +253,15 @@ struct named_rule {
  * A stored policy as the directory, the local store, the agent's cache and
  * the reports see it. Main-mode settings live on the policy in the Active
  * Directory model; here each rule carries a copy so a rule is complete on
- * its own. `version` increases with every write to the policy or any of
+ * its own. The IKE version is a policy setting, and every rule read from
+ * a policy carries the policy's value in the same way. `version` increases with every write to the policy or any of
  * its rules, so a reader detects change with one small read.
  */
 struct policy_doc {
 	char *name;
 	uint32_t poll_minutes;
 	uint64_t version;
+	enum ike_protocol_version ike_version;
 	struct named_rule *rules;
 	size_t rule_count;
 };

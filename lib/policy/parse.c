@@ -253,6 +253,35 @@ static int option_begin(struct parser *p, const struct opt_def *o, int i,
 	return value_apply(p, o->id, i + 1);
 }
 
+/* --ike=1 or --ike=2, written GNU-style because the Windows command has
+ * no such option; returns true when word i is one. */
+static bool ike_option(struct parser *p, int i)
+{
+	const char *w = p->words[i];
+	const char *value;
+
+	if (strncasecmp(w, "--ike", 5) != 0 || (w[5] != '\0' && w[5] != '='))
+		return false;
+	if (p->seen[OPT_IKE] >= 0) {
+		parser_fail(p, diag_add(p->diags, GRAMMAR_REPEATED, i, 0,
+			"option '--ike' given twice: write it once"));
+		return true;
+	}
+	p->seen[OPT_IKE] = i;
+	value = w[5] == '=' ? w + 6 : "";
+	if (strcmp(value, "1") == 0)
+		p->ike = IKE_V1;
+	else if (strcmp(value, "2") == 0)
+		p->ike = IKE_V2;
+	else
+		parser_fail(p, diag_add(p->diags, *value ? GRAMMAR_BAD_NUMBER :
+			GRAMMAR_MISSING_VALUE, i, 6,
+			"invalid IKE version '%s' in '%s': write --ike=2 "
+			"(IKEv2, the default) or --ike=1 (IKEv1 Main Mode "
+			"and Quick Mode)", value, w));
+	return true;
+}
+
 static void words_parse(struct parser *p, int start)
 {
 	const struct opt_def *list = NULL;	/* option taking more words */
@@ -281,6 +310,11 @@ static void words_parse(struct parser *p, int start)
 		}
 
 		parse_offer_flush(p);
+		if (ike_option(p, i)) {
+			list = NULL;
+			i++;
+			continue;
+		}
 		o = opt_lookup(w);
 		if (!o) {
 			parser_fail(p, diag_add(p->diags,
@@ -383,7 +417,14 @@ static void computer_check_rest(struct parser *p, int start)
 int grammar_parse(int argc, char *const argv[], struct command *out,
 		  struct diag_list *diags)
 {
+	return grammar_parse_flags(argc, argv, 0, out, diags);
+}
+
+int grammar_parse_flags(int argc, char *const argv[], unsigned flags,
+			struct command *out, struct diag_list *diags)
+{
 	struct parser p = {
+		.flags = flags,
 		.argc = argc < 0 ? 0 : argc,
 		.cmd = out,
 		.diags = diags,
@@ -413,6 +454,9 @@ int grammar_parse(int argc, char *const argv[], struct command *out,
 	words_parse(&p, start);
 	if (!p.error)
 		mode_finish(&p);
+	/* After the rule defaults, which reset the whole rule. */
+	if (!p.error && (out->mode == MODE_STATIC || out->mode == MODE_DYNAMIC))
+		out->rule.ike_version = p.ike;
 out:
 	free(strbuf_finish(&p.offer));
 	words_free(&p, argv);

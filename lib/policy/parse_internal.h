@@ -7,10 +7,11 @@
 enum opt_id {
 	OPT_F, OPT_N, OPT_T, OPT_A, OPT_1S, OPT_1K, OPT_1P, OPT_1F, OPT_1E,
 	OPT_SOFT, OPT_CONFIRM, OPT_DIALUP, OPT_LAN, OPT_U, OPT_W, OPT_P,
-	OPT_R, OPT_X, OPT_Y, OPT_O, OPT_HELP, OPT_COUNT,
+	OPT_R, OPT_X, OPT_Y, OPT_O, OPT_HELP, OPT_IKE, OPT_COUNT,
 };
 
 struct parser {
+	unsigned flags;		/* enum grammar_flags */
 	int argc;
 	const char **words;	/* argv with dash variants normalized */
 	struct command *cmd;
@@ -21,6 +22,8 @@ struct parser {
 	bool ignored_warned;
 	struct strbuf offer;	/* -n words of the offer being collected */
 	int offer_argi;		/* argv index where that offer started */
+	/* --ike, applied after the rule defaults */
+	enum ike_protocol_version ike;
 };
 
 /* Record an error code from a diag_add() result, keeping the first. */

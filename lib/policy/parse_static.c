@@ -194,11 +194,17 @@ int parse_static_finish(struct parser *p)
 			"static-mode option '%s' needs a store: add -w reg "
 			"(local store) or -w ds (directory)", name));
 	}
+	t->ike_given = seen[OPT_IKE] >= 0;
 	if (cmd->computer)
 		return parser_fail(p, diag_add(p->diags, GRAMMAR_CONFLICT, 0, 0,
 			"'\\\\%s' applies to dynamic and query mode: for a "
 			"stored policy on that host write -w reg:%s",
 			cmd->computer, cmd->computer));
+	if (seen[OPT_P] < 0 && (p->flags & GRAMMAR_POLICY_OPTIONAL) &&
+	    !cmd->parts && seen[OPT_R] < 0 && seen[OPT_X] < 0 &&
+	    seen[OPT_Y] < 0 && seen[OPT_O] < 0 && seen[OPT_IKE] < 0 &&
+	    seen[OPT_CONFIRM] < 0)
+		return 0;
 	if (seen[OPT_P] < 0)
 		return static_error(p, GRAMMAR_MISSING_OPTION, seen[OPT_W],
 				    "missing policy name: add -p \"Policy "
@@ -216,6 +222,10 @@ int parse_static_finish(struct parser *p)
 				    "-o deletes and takes no rule parts: "
 				    "remove -o to write the rule, or remove "
 				    "the rule options to delete");
+	if (t->delete && seen[OPT_IKE] >= 0)
+		return static_error(p, GRAMMAR_CONFLICT, seen[OPT_IKE],
+				    "--ike sets a policy's key exchange and -o "
+				    "deletes: remove one of them");
 	if (t->delete && t->assign == ASSIGN_SET)
 		return static_error(p, GRAMMAR_CONFLICT, seen[OPT_O],
 				    "-o (delete) with -x (assign): write -y -o "

@@ -219,6 +219,10 @@ int store_merge_command(struct policy_doc *doc, const struct command *cmd,
 	}
 	if (t->poll_given)
 		doc->poll_minutes = t->poll_minutes;
+	if (t->ike_given)
+		doc->ike_version = cmd->rule.ike_version;
+	for (size_t i = 0; i < doc->rule_count; i++)
+		doc->rules[i].rule.ike_version = doc->ike_version;
 	doc->version++;
 	return 0;
 }

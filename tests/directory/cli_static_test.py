@@ -447,7 +447,74 @@ def local_store_checks(d, d2):
         check(a["rules"] == c["rules"], "shown lines re-create the policy")
 
 
+def admin_without_policy():
+    """--list, --add-host, --add-group, --remove-host and --import need no -p."""
+    ds = ["-w", "ds:example.com"] + CONN
+    rc, out, err = run(["--add-group=Admins Group"] + ds)
+    check(rc == 0, "--add-group without -p: " + err.strip())
+    check(len(ldap_search(ROOT, "(&(objectClass=ipsecHostGroup)(ipsecName=Admins Group))")) == 1,
+          "--add-group without -p writes the group")
+    rc, out, err = run(["--add-host=adm1", "--to-group=Admins Group"] + ds)
+    check(rc == 0, "--add-host without -p: " + err.strip())
+    hosts = ldap_search(ROOT, "(&(objectClass=ipsecHost)(ipsecName=adm1))")
+    check(len(hosts) == 1 and any("Admins Group" in g for h in hosts.values()
+                                  for g in h.get("ipsecgroupreference", [])),
+          "--add-host without -p writes the host in its group: %r" % hosts)
+    rc, out, err = run(["--remove-host=adm1", "--from-group=Admins Group"] + ds)
+    check(rc == 0, "--remove-host without -p: " + err.strip())
+    hosts = ldap_search(ROOT, "(&(objectClass=ipsecHost)(ipsecName=adm1))")
+    check(all(not h.get("ipsecgroupreference") for h in hosts.values()),
+          "--remove-host without -p leaves the group: %r" % hosts)
+
+    # An IKEv1 policy: the attribute, --show-policy as lines and as JSON.
+    rc, out, err = run(["-p", "Legacy", "--ike=1", "-r", "R", "-f", "0+192.0.2.7",
+                        "-n", "esp[3des,sha]", "-1s", "3des-sha-2"] + ds)
+    check(rc == 0, "--ike=1 in static mode: " + err.strip())
+    pol, owned = policy_entries("cn=Policies," + ROOT, "Legacy")
+    check(pol is not None and pol[1].get("ipsecikeversion") == ["1"],
+          "--ike=1 writes ipsecIKEVersion: %r" % (pol,))
+    rc, out, err = run(["-p", "Legacy", "--show-policy"] + ds)
+    check(rc == 0 and "--ike=1" in out, "--show-policy prints --ike=1: %r" % out)
+    rc, out, err = run(["-p", "Legacy", "--show-policy", "--json"] + ds)
+    doc = json.loads(out) if rc == 0 else None
+    check(doc is not None and doc["ike_version"] == 1 and
+          doc["rules"][0]["rule"]["ike_version"] == 1 and
+          doc["rules"][0]["rule"]["negotiation"]["offers"][0]["esp"]["enc"] == "3des",
+          "--show-policy --json prints the stored policy: %r %r" % (out[:200], err))
+    # Changing the version leaves the rule's entries alone.
+    rc, out, err = run(["-p", "Legacy", "--ike=2"] + ds)
+    check(rc == 0, "--ike=2 on a stored policy: " + err.strip())
+    pol, owned2 = policy_entries("cn=Policies," + ROOT, "Legacy")
+    check(pol is not None and pol[1].get("ipsecikeversion") == ["2"],
+          "--ike=2 replaces ipsecIKEVersion: %r" % (pol,))
+    check(sorted(owned) == sorted(owned2), "--ike keeps the rule's entries")
+    doc = export(["-p", "Legacy"] + ds)
+    check(doc is not None and doc["ike_version"] == 2 and
+          doc["rules"][0]["rule"]["ike_version"] == 2, "rules read back as IKEv2")
+
+    # --import without -p takes the name from the file; --list without -p.
+    with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False) as f:
+        doc["name"] = "Imported Legacy"
+        doc["ike_version"] = 1
+        json.dump(doc, f)
+        path = f.name
+    rc, out, err = run(["--import=" + path] + ds)
+    os.unlink(path)
+    check(rc == 0, "--import without -p: " + err.strip())
+    rc, out, err = run(["--list"] + ds)
+    names = out.split("\n")
+    check(rc == 0 and "Legacy" in names and "Imported Legacy" in names,
+          "--list without -p lists the policies: %r %r" % (out, err))
+    doc = export(["-p", "Imported Legacy"] + ds)
+    check(doc is not None and doc["ike_version"] == 1, "imported policy keeps IKEv1")
+    rc, out, err = run(["--show-policy"] + ds)
+    check(rc == 2 and "-p" in err, "--show-policy without -p is a usage error: %r" % err)
+    rc, out, err = run(["-w", "reg:adm1", "--list", "--ldap-base=" + BASE] + CONN)
+    check(rc == 0 and out == "", "-w reg:HOST --list without -p: %r %r" % (out, err))
+
+
 def main():
+    admin_without_policy()
     reference_examples()
     real_world_rows()
     concurrent_writers()

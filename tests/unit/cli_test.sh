@@ -46,6 +46,13 @@ done
 run 0 -w '/?'
 contains out "-p Name[:Minutes]" "-w /?"
 lacks out "show Topic" "-w /?"
+for option in --ike=1 --list --show-policy --show-secrets --export=File \
+	--import=File --add-host=Name --to-group=Group --remove-host=Name \
+	--add-group=Name --host=Name --store-dir=Dir --ldap-uri=URI \
+	--ldap-base=DN --bind-dn=DN --password-file=File --sasl-external \
+	--starttls --tls-cert=File --tls-key=File --tls-ca=File; do
+	contains out "$option" "-w /?"
+done
 run 0 show '/?'
 contains out "show Topic" "show /?"
 
@@ -62,6 +69,42 @@ contains err "--ldap-uri is ignored with --dry-run" "--dry-run with another opti
 run 0 --json -f '0+{2001:db8::}/32' -n 'esp[aes256gcm]'
 contains out '"format": "ipseccmd-command"' "--json"
 contains out '"address": "2001:db8::"' "--json"
+
+# --ike: on the rule in dynamic mode, on the policy in static mode.
+run 0 --dry-run -f '0+*' --ike=1
+contains out ' --ike=1' "--dry-run --ike=1"
+run 0 --dry-run -f '0+*' --ike=2
+lacks out '--ike' "--dry-run --ike=2 (the default)"
+run 0 --dry-run -w reg -p Legacy --ike=2
+contains out 'ipseccmd -w reg -p Legacy --ike=2' "static --dry-run --ike=2"
+run 0 --json -f '0+*' --ike=1
+contains out '"ike_version": 1' "--json --ike=1"
+run 2 -f '0+*' --ike=3
+contains err "'3'" "--ike=3"
+
+# Store administration options reach the static handler without -p.
+store="$tmp/store"
+run 0 --store-dir="$store" -w reg -p Legacy --ike=1 -r R -f 0+192.0.2.7
+run 0 --store-dir="$store" -w reg --list
+[ "$(cat "$tmp/out")" = "Legacy" ] || fail "-w reg --list without -p"
+run 0 --store-dir="$store" -w reg -p Legacy --show-policy
+contains out ' --ike=1 ' "--show-policy of an IKEv1 policy"
+run 0 --store-dir="$store" -w reg -p Legacy --show-policy --json
+contains out '"format": "ipseccmd-policy"' "--show-policy --json"
+contains out '"ike_version": 1' "--show-policy --json"
+sed 's/"Legacy"/"Copy"/' "$tmp/out" >"$tmp/copy.json"
+run 0 --store-dir="$store" -w reg --import="$tmp/copy.json"
+run 0 --store-dir="$store" -w reg --list
+contains out "Copy" "--import without -p"
+run 2 --store-dir="$store" -w reg --add-host=h1
+contains err "use -w ds" "--add-host on the local store"
+run 2 --store-dir="$store" -w reg --show-policy
+contains err '-p "Policy Name"' "--show-policy without -p"
+run 0 --store-dir="$store" -w reg -p Legacy --json --list
+contains err "--list is ignored with --json" "--json without --show-policy"
+contains out '"format": "ipseccmd-command"' "--json without --show-policy"
+run 2 --store-dir="$store" -w reg -x --list
+contains err "missing policy name" "-x without -p"
 
 # Usage errors: one line naming the word, then the synopsis; status 2.
 run 2 -f 203.0.113.10 -n 'esp[des,md5]'

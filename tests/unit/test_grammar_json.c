@@ -24,6 +24,7 @@ static const char *const rule_lines[] = {
 	"-f {12345678-1234-1234-1234-123456789abc}+*::47 -n INPASS -dialup",
 	"-f 0+* -n BLOCK -t {2001:db8::5}",
 	"-f 0+* -n PASS -t gateway.example",
+	"-f 0+192.0.2.9 -n esp[3des,sha] -1s 3des-sha-2 --ike=1",
 };
 
 static void rule_from_line(const char *line, struct command *cmd)
@@ -172,6 +173,9 @@ static const struct bad_json bad_edits[] = {
 	{ "connection", "\"wifi\"", "'wifi'" },
 	{ "tunnel", "{\"kind\":\"me\"}", "tunnel" },
 	{ "soft", "1", "true or false" },
+	{ "ike_version", "3", "ike_version: 3 is out of range 1..2" },
+	{ "ike_version", "0", "out of range" },
+	{ "ike_version", "\"1\"", "expected an integer" },
 };
 
 /* Apply one edit to a parsed rule JSON: walk dotted keys and indexes. */
@@ -272,6 +276,52 @@ static void doc_version_checked(void **state)
 	json_decref(json);
 }
 
+/* A policy's IKE version reaches every rule read from it, and a document
+ * written before the key existed reads as IKEv2. */
+static void doc_ike_version(void **state)
+{
+	struct named_rule rules[1] = { 0 };
+	struct policy_doc doc = { .name = "Legacy", .ike_version = IKE_V1,
+				  .rules = rules, .rule_count = 1 };
+	struct policy_doc back;
+	struct command a;
+	char err[256] = "";
+	json_t *json;
+
+	(void)state;
+	rule_from_line("-f 0+192.0.2.9", &a);
+	rules[0].name = "R";
+	rules[0].rule = a.rule;
+	assert_int_equal(a.rule.ike_version, IKE_V2);
+
+	json = policy_doc_to_json(&doc, 0);
+	assert_non_null(json);
+	assert_int_equal(json_integer_value(json_object_get(json,
+							    "ike_version")),
+			 1);
+	if (policy_doc_from_json(json, &back, err, sizeof(err)) != 0)
+		fail_msg("policy does not read back: %s", err);
+	assert_int_equal(back.ike_version, IKE_V1);
+	assert_int_equal(back.rules[0].rule.ike_version, IKE_V1);
+	policy_doc_free(&back);
+
+	json_object_del(json, "ike_version");
+	json_object_del(json_object_get(json_array_get(json_object_get(json,
+		"rules"), 0), "rule"), "ike_version");
+	if (policy_doc_from_json(json, &back, err, sizeof(err)) != 0)
+		fail_msg("policy without ike_version rejected: %s", err);
+	assert_int_equal(back.ike_version, IKE_V2);
+	assert_int_equal(back.rules[0].rule.ike_version, IKE_V2);
+	policy_doc_free(&back);
+
+	json_object_set_new(json, "ike_version", json_integer(7));
+	assert_int_equal(policy_doc_from_json(json, &back, err, sizeof(err)),
+			 -1);
+	assert_non_null(strstr(err, "ike_version"));
+	json_decref(json);
+	command_free(&a);
+}
+
 static void command_json_shape(void **state)
 {
 	struct command cmd;
@@ -299,6 +349,7 @@ int main(void)
 		cmocka_unit_test(not_an_object_rejected),
 		cmocka_unit_test(doc_version_checked),
 		cmocka_unit_test(command_json_shape),
+		cmocka_unit_test(doc_ike_version),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

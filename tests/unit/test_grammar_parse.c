@@ -278,7 +278,45 @@ static void nothing(const struct command *c)
 }
 
 /* Further accepted lines: options, spelling variants and extensions. */
+static void check_ike_v1_dynamic(const struct command *c)
+{
+	assert_int_equal(c->mode, MODE_DYNAMIC);
+	assert_int_equal(c->rule.ike_version, IKE_V1);
+	assert_false(c->target.ike_given);
+}
+
+static void check_ike_v2_default(const struct command *c)
+{
+	assert_int_equal(c->rule.ike_version, IKE_V2);
+	assert_false(c->target.ike_given);
+}
+
+static void check_ike_v2_policy(const struct command *c)
+{
+	assert_int_equal(c->mode, MODE_STATIC);
+	assert_false(c->has_rule);
+	assert_true(c->target.ike_given);
+	assert_int_equal(c->rule.ike_version, IKE_V2);
+}
+
+static void check_ike_v1_policy_rule(const struct command *c)
+{
+	assert_int_equal(c->mode, MODE_STATIC);
+	assert_true(c->has_rule);
+	assert_true(c->target.ike_given);
+	assert_int_equal(c->rule.ike_version, IKE_V1);
+	assert_int_equal(c->rule.filters.count, 1);
+}
+
 static const struct line_case valid_lines[] = {
+	{ "-f 0+* --ike=1", check_ike_v1_dynamic },
+	{ "-f 0+* -n esp[3des,sha] --IKE=1 -1s 3des-sha-2",
+	  check_ike_v1_dynamic },
+	{ "-f 0+*", check_ike_v2_default },
+	{ "-f 0+* --ike=2", check_ike_v2_default },
+	{ "-w reg -p x --ike=2", check_ike_v2_policy },
+	{ "--ike=1 -w ds -p x -r r -f 0+192.0.2.7",
+	  check_ike_v1_policy_rule },
 	{ "-w DS:example.com -p P:60", check_store_location },
 	{ "-w reg:host1 -p \"a:b\"", check_name_colon },
 	{ "-f 0+* -n INPASS", check_inpass_defaults },
@@ -392,6 +430,14 @@ static const struct invalid_line invalid_lines[] = {
 	{ "-w reg -p \"\"", GRAMMAR_BAD_NAME, "empty policy name" },
 	{ "-w reg -p x -r \"\"", GRAMMAR_BAD_NAME, "empty rule name" },
 	{ "-w \"\" -p x", GRAMMAR_BAD_STORE, "''" },
+	{ "-f 0+* --ike=3", GRAMMAR_BAD_NUMBER, "'3'" },
+	{ "-f 0+* --ike=v1", GRAMMAR_BAD_NUMBER, "--ike=1" },
+	{ "-f 0+* --ike", GRAMMAR_MISSING_VALUE, "--ike=2" },
+	{ "-f 0+* --ike=", GRAMMAR_MISSING_VALUE, "--ike=2" },
+	{ "-f 0+* --ike=1 --ike=2", GRAMMAR_REPEATED, "'--ike'" },
+	{ "-f 0+* --iked=1", GRAMMAR_UNKNOWN_OPTION, "'--iked=1'" },
+	{ "-w reg -p x -o --ike=1", GRAMMAR_CONFLICT, "--ike" },
+	{ "-u --ike=1", GRAMMAR_CONFLICT, "'--ike=1'" },
 };
 
 static void lines_accept(const struct line_case *cases, size_t n)
@@ -818,6 +864,53 @@ static void invalid_utf8_rejected(void **state)
 	diag_list_free(&diags);
 }
 
+/* Without -p, as the CLI's store administration options parse. */
+static void policy_optional_flag(void **state)
+{
+	static const struct {
+		const char *line;
+		int code;
+	} cases[] = {
+		{ "-w ds", GRAMMAR_OK },
+		{ "-w reg:host1", GRAMMAR_OK },
+		{ "-w ds -x", GRAMMAR_MISSING_OPTION },
+		{ "-w ds -r r", GRAMMAR_MISSING_OPTION },
+		{ "-w ds -o", GRAMMAR_MISSING_OPTION },
+		{ "-w ds --ike=1", GRAMMAR_MISSING_OPTION },
+		{ "-w reg -f 0+*", GRAMMAR_MISSING_OPTION },
+		{ "-w reg -confirm", GRAMMAR_MISSING_OPTION },
+	};
+
+	(void)state;
+	for (size_t i = 0; i < N(cases); i++) {
+		struct diag_list diags = { 0 };
+		struct command cmd;
+		struct words w;
+		int code;
+
+		words_split_dquote(&w, cases[i].line);
+		code = grammar_parse_flags(w.argc, w.argv,
+					   GRAMMAR_POLICY_OPTIONAL, &cmd,
+					   &diags);
+		if (code != cases[i].code)
+			fail_msg("'%s' gave %d, expected %d: %s",
+				 cases[i].line, code, cases[i].code,
+				 diag_first_error(&diags));
+		if (code == GRAMMAR_OK) {
+			assert_int_equal(cmd.mode, MODE_STATIC);
+			assert_null(cmd.target.policy);
+			assert_false(cmd.has_rule);
+		}
+		command_free(&cmd);
+		diag_list_free(&diags);
+		/* Without the flag, -w alone still needs -p. */
+		assert_int_equal(grammar_parse(w.argc, w.argv, &cmd, &diags),
+				 GRAMMAR_MISSING_OPTION);
+		diag_list_free(&diags);
+		words_free(&w);
+	}
+}
+
 static void diag_location_given(void **state)
 {
 	char *argv[] = { "-f", "0+*", "0+300.1.1.1", NULL };
@@ -844,6 +937,7 @@ int main(void)
 		cmocka_unit_test(secret_not_in_errors),
 		cmocka_unit_test(diag_location_given),
 		cmocka_unit_test(invalid_utf8_rejected),
+		cmocka_unit_test(policy_optional_flag),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
