@@ -116,6 +116,17 @@ json_t *ipsec_dump_sas_new(void)
 
 static json_t *addr_json(int family, const xfrm_address_t *addr);
 
+/*
+ * Copy the fixed header of a message. Netlink aligns messages to 4 bytes,
+ * but xfrm_usersa_info and xfrm_userpolicy_info hold 64-bit lifetimes and
+ * need 8: reading them in place is a misaligned access. The caller has
+ * checked that nlmsg_len covers len bytes.
+ */
+static void msg_header_copy(void *dst, const struct nlmsghdr *msg, size_t len)
+{
+	memcpy(dst, (const char *)msg + NLMSG_HDRLEN, len);
+}
+
 /* First attribute of type `type` after a fixed header of `hdr_len`. */
 static const struct rtattr *attr_find(const struct nlmsghdr *msg,
 				      size_t hdr_len, unsigned short type)
@@ -148,10 +159,10 @@ static json_t *selector_side(const struct xfrm_selector *sel, int source)
 	return json_string(text);
 }
 
-static json_t *policy_item_new(const struct nlmsghdr *msg, const char *dir,
-			       const char *kind)
+static json_t *policy_item_new(const struct nlmsghdr *msg,
+			       const struct xfrm_userpolicy_info *info,
+			       const char *dir, const char *kind)
 {
-	const struct xfrm_userpolicy_info *info = NLMSG_DATA(msg);
 	const struct xfrm_selector *sel = &info->sel;
 	const struct rtattr *tmpl = attr_find(msg, sizeof(*info), XFRMA_TMPL);
 	json_int_t templates = 0;
@@ -171,7 +182,8 @@ static json_t *policy_item_new(const struct nlmsghdr *msg, const char *dir,
 int ipsec_dump_add_policy(json_t *policies, const struct nlmsghdr *msg)
 {
 	static const char *const dir_names[] = { "in", "out", "fwd" };
-	const struct xfrm_userpolicy_info *info = NLMSG_DATA(msg);
+	struct xfrm_userpolicy_info copy;
+	const struct xfrm_userpolicy_info *info = &copy;
 	json_t *items = json_object_get(policies, "items");
 	const char *dir;
 	const char *kind;
@@ -179,6 +191,7 @@ int ipsec_dump_add_policy(json_t *policies, const struct nlmsghdr *msg)
 
 	if (msg->nlmsg_len < NLMSG_LENGTH(sizeof(*info)))
 		return -1;
+	msg_header_copy(&copy, msg, sizeof(copy));
 	dir = info->dir < XFRM_POLICY_MAX ? dir_names[info->dir] : "socket";
 
 	ret |= counter_add(policies, "total", 1);
@@ -196,7 +209,7 @@ int ipsec_dump_add_policy(json_t *policies, const struct nlmsghdr *msg)
 		ret |= json_object_set_new(policies, "truncated", json_true());
 	else
 		ret |= json_array_append_new(items,
-					     policy_item_new(msg, dir, kind));
+					     policy_item_new(msg, info, dir, kind));
 	return ret ? -1 : 0;
 }
 
@@ -252,10 +265,10 @@ static json_t *addr_json(int family, const xfrm_address_t *addr)
 	return json_string(text);
 }
 
-static json_t *sa_item_new(const struct nlmsghdr *msg, const char *dir,
+static json_t *sa_item_new(const struct nlmsghdr *msg,
+			   const struct xfrm_usersa_info *info, const char *dir,
 			   time_t now)
 {
-	const struct xfrm_usersa_info *info = NLMSG_DATA(msg);
 	json_t *enc = alg_json(msg, XFRMA_ALG_AEAD);
 	json_t *auth = NULL;
 	char spi[11];
@@ -289,7 +302,8 @@ static json_t *sa_item_new(const struct nlmsghdr *msg, const char *dir,
 int ipsec_dump_add_sa(json_t *sas, const struct nlmsghdr *msg, time_t now,
 		      const struct local_addrs *local)
 {
-	const struct xfrm_usersa_info *info = NLMSG_DATA(msg);
+	struct xfrm_usersa_info copy;
+	const struct xfrm_usersa_info *info = &copy;
 	json_t *items = json_object_get(sas, "items");
 	const char *dir = "unknown";
 	json_int_t bytes, packets;
@@ -297,6 +311,7 @@ int ipsec_dump_add_sa(json_t *sas, const struct nlmsghdr *msg, time_t now,
 
 	if (msg->nlmsg_len < NLMSG_LENGTH(sizeof(*info)) || !items)
 		return -1;
+	msg_header_copy(&copy, msg, sizeof(copy));
 	if (local && local_addrs_contains(local, info->family, &info->id.daddr))
 		dir = "in";
 	else if (local && local_addrs_contains(local, info->family, &info->saddr))
@@ -321,7 +336,7 @@ int ipsec_dump_add_sa(json_t *sas, const struct nlmsghdr *msg, time_t now,
 	if (json_array_size(items) >= IPSEC_DUMP_MAX_SA_ITEMS)
 		ret |= json_object_set_new(sas, "truncated", json_true());
 	else
-		ret |= json_array_append_new(items, sa_item_new(msg, dir, now));
+		ret |= json_array_append_new(items, sa_item_new(msg, info, dir, now));
 	return ret ? -1 : 0;
 }
 
@@ -336,7 +351,7 @@ static int dump_run(int fd, uint16_t type, struct dump_target *target,
 		    char *err, size_t errlen)
 {
 	struct nlmsghdr req;
-	char buf[32768];
+	_Alignas(8) char buf[32768];
 	int ret = -1;
 
 	memset(&req, 0, sizeof(req));

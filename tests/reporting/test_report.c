@@ -169,6 +169,52 @@ static void dump_sa_item(void **state)
 	local_addrs_free(&local);
 }
 
+/* The kernel aligns netlink messages to 4 bytes, but the SA and policy
+ * headers hold 64-bit counters: a message at an offset of 4 modulo 8 in
+ * the receive buffer must be read without a misaligned access, which
+ * UndefinedBehaviorSanitizer turns into an abort. */
+static void dump_misaligned(void **state)
+{
+	_Alignas(8) char staged[1024];
+	_Alignas(8) char buf[1024 + 4];
+	struct nlmsghdr *msg = (struct nlmsghdr *)(void *)(buf + 4);
+	struct xfrm_userpolicy_info policy;
+	json_t *sas = ipsec_dump_sas_new();
+	json_t *policies = ipsec_dump_policies_new();
+	size_t len;
+
+	(void)state;
+	len = sa_message(staged, sizeof(staged), "192.0.2.1", "192.0.2.2",
+			 XFRM_MODE_TRANSPORT, 4242);
+	memcpy(buf + 4, staged, len);
+	assert_int_equal(ipsec_dump_add_sa(sas, msg, 1060, NULL), 0);
+	assert_int_equal(member_int(sas, "bytes_out"), 4242);
+	assert_string_equal(
+		json_string_value(json_object_get(
+			json_array_get(json_object_get(sas, "items"), 0), "enc")),
+		"cbc(aes)");
+
+	memset(staged, 0, sizeof(staged));
+	memset(&policy, 0, sizeof(policy));
+	policy.dir = XFRM_POLICY_OUT;
+	policy.action = XFRM_POLICY_BLOCK;
+	policy.priority = 9;
+	((struct nlmsghdr *)(void *)staged)->nlmsg_type = XFRM_MSG_NEWPOLICY;
+	((struct nlmsghdr *)(void *)staged)->nlmsg_len =
+		NLMSG_LENGTH(sizeof(policy));
+	memcpy(staged + NLMSG_HDRLEN, &policy, sizeof(policy));
+	memcpy(buf + 4, staged, NLMSG_LENGTH(sizeof(policy)));
+	assert_int_equal(ipsec_dump_add_policy(policies, msg), 0);
+	assert_int_equal(member_int(policies, "block"), 1);
+	assert_int_equal(member_int(json_array_get(json_object_get(policies,
+								   "items"),
+						   0),
+				    "priority"),
+			 9);
+	json_decref(sas);
+	json_decref(policies);
+}
+
 static void dump_policy_kinds(void **state)
 {
 	char buf[512];
@@ -543,6 +589,7 @@ int main(void)
 		cmocka_unit_test(stat_read_missing),
 		cmocka_unit_test(dump_sa_item),
 		cmocka_unit_test(dump_policy_kinds),
+		cmocka_unit_test(dump_misaligned),
 		cmocka_unit_test(build_fields),
 		cmocka_unit_test(build_rejects_bad_host),
 		cmocka_unit_test(build_unreadable_stat),
