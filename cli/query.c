@@ -17,6 +17,7 @@
 
 #include <curl/curl.h>
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -198,15 +199,71 @@ out:
 	return status;
 }
 
+/* Copy the status reply's rules and exemptions into in; the strings stay
+ * owned by status. Returns -1 when memory runs out. */
+static int status_lists_fill(const json_t *status, struct report_input *in,
+			     struct report_rule **rules,
+			     struct report_rule_ike **rule_ike,
+			     const char ***exempt)
+{
+	const json_t *list = json_object_get(status, "rules");
+	const json_t *ex = json_object_get(status, "exemptions");
+	const json_t *item;
+	size_t i;
+
+	*rules = calloc(json_array_size(list) + 1, sizeof(**rules));
+	*rule_ike = calloc(json_array_size(list) + 1, sizeof(**rule_ike));
+	*exempt = calloc(json_array_size(ex) + 1, sizeof(**exempt));
+	if (!*rules || !*rule_ike || !*exempt)
+		return -1;
+	json_array_foreach (list, i, item) {
+		struct report_rule *rule = &(*rules)[in->rule_count];
+		struct report_rule_ike *ike = &(*rule_ike)[in->rule_count];
+
+		rule->name = json_string_value(json_object_get(item, "name"));
+		if (!rule->name)
+			continue;
+		rule->status = REPORT_RULE_APPLIED;
+		ike->connection = json_string_value(json_object_get(
+			item, "connection"));
+		ike->ike_sa = json_string_value(json_object_get(item,
+								"ike_sa"));
+		ike->note = json_string_value(json_object_get(item, "note"));
+		ike->weak = json_is_true(json_object_get(item, "weak"));
+		in->rule_count++;
+	}
+	/* The status lists exemptions as objects, reports as one line each,
+	 * "PEER ADDRESS tcp/PORT", which the caller frees. */
+	json_array_foreach (ex, i, item) {
+		char *line;
+
+		if (asprintf(&line, "%s %s %s/%lld",
+			     json_string_value(json_object_get(item, "peer")),
+			     json_string_value(json_object_get(item, "address")),
+			     json_string_value(json_object_get(item, "protocol")),
+			     (long long)json_integer_value(
+				     json_object_get(item, "port"))) < 0)
+			return -1;
+		(*exempt)[in->exemption_count++] = line;
+	}
+	in->rules = *rules;
+	in->rule_ike = *rule_ike;
+	in->exemptions = *exempt;
+	return 0;
+}
+
 /* Build a report of this host from the kernel and the agent's status. */
 static json_t *local_report(const struct query_request *r)
 {
 	struct report_input in = { .event = REPORT_EVENT_POLL };
 	struct report_sources sources;
 	json_t *status = agent_status_read(r->control);
+	struct report_rule *rules = NULL;
+	struct report_rule_ike *rule_ike = NULL;
+	const char **exempt = NULL;
 	char host[256] = "localhost";
 	char err[256];
-	json_t *doc;
+	json_t *doc = NULL;
 
 	gethostname(host, sizeof(host) - 1);
 	in.host = host;
@@ -216,6 +273,13 @@ static json_t *local_report(const struct query_request *r)
 			json_object_get(status, "version"));
 		if (json_is_true(json_object_get(status, "rolled_back")))
 			in.apply_error = "the last policy was rolled back";
+		if (status_lists_fill(status, &in, &rules, &rule_ike,
+				      &exempt) < 0) {
+			fprintf(stderr, "ipseccmd: out of memory\n");
+			goto out;
+		}
+		in.ike = json_is_object(json_object_get(status, "ike"))
+				 ? json_object_get(status, "ike") : NULL;
 		/* The status carries no version or uptime, so the report's
 		 * agent member stays empty rather than showing a made-up
 		 * uptime. */
@@ -228,6 +292,12 @@ static json_t *local_report(const struct query_request *r)
 	doc = report_build(&in, &sources, err, sizeof(err));
 	if (!doc)
 		fprintf(stderr, "ipseccmd: %s\n", err);
+out:
+	for (size_t i = 0; exempt && i < in.exemption_count; i++)
+		free((char *)exempt[i]);
+	free(rules);
+	free(rule_ike);
+	free(exempt);
 	json_decref(status);
 	return doc;
 }

@@ -39,6 +39,16 @@ struct agent_config {
 	bool lockout_protection;
 	uint32_t rollback_seconds;	/* 0: no reachability check */
 	bool apply_cache_at_start;
+	bool ike;			/* load rules into a running charon */
+	char *ike_swanctl_dir;		/* swanctl folder the agent writes */
+	char *ike_strongswan_conf;	/* STRONGSWAN_CONF for swanctl */
+	char *ike_vici_uri;		/* charon's VICI socket */
+	char *ike_host_cert;		/* empty: no certificate rules */
+	char *ike_host_key;
+	char *ike_fleet_ca;		/* issuer of machine certificates,
+					 * trusted for -a kerberos */
+	char *ike_ca_files;		/* further trusted CAs, separated by
+					 * commas */
 	int log_level;			/* enum log_level */
 	char *config_path;		/* where the settings came from */
 };

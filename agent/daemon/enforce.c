@@ -5,6 +5,7 @@
 #include "exempt.h"
 #include "grammar.h"
 #include "hostfacts.h"
+#include "keying.h"
 #include "log.h"
 #include "spd.h"
 #include "statefile.h"
@@ -17,6 +18,10 @@
 /* One netlink socket for the agent's lifetime: the handle remembers what
  * it installed, so each apply sends only the difference. */
 static struct spd_handle *handle;
+
+/* Set when an apply lost acknowledgements (-EIO): the kernel may then hold
+ * a mix of the old and the new set, which the handle does not know. */
+static bool reconcile_due;
 
 /* The decoded effective policy: the document's rules, then the dynamic
  * rules named "dynamic-N" (1-based, in order). */
@@ -109,6 +114,15 @@ static void log_notes(const struct spd_compile_notes *notes)
 	if (notes->no_interface)
 		log_info("xfrm", "%zu -lan or -dialup rules have no matching "
 			 "interface", notes->no_interface);
+	if (notes->reqid_collisions)
+		log_warning("xfrm", "%zu rules share the reqid of an earlier "
+			    "rule, so charon cannot tell their SAs apart: "
+			    "rename one of them", notes->reqid_collisions);
+	if (notes->inbound_unrestricted)
+		log_warning("xfrm", "%zu inbound and forward policies of -lan "
+			    "or -dialup rules are not installed, because an "
+			    "inbound selector cannot name the receiving link",
+			    notes->inbound_unrestricted);
 }
 
 /* Save the exemptions where `ipseccmd show filters` and the status
@@ -128,10 +142,32 @@ static void exemptions_save(const struct agent_config *cfg,
 	json_decref(json);
 }
 
+/* Read the kernel's policies into the handle again after an apply whose
+ * acknowledgements were lost, so the next apply corrects the mix. */
+static int handle_reconcile(void)
+{
+	int ret;
+
+	log_warning("xfrm", "reading the kernel's policies again, because "
+		    "the last apply lost acknowledgements");
+	ret = spd_reconcile(handle);
+	if (ret < 0) {
+		log_error("xfrm", "unable to read the kernel's policies: %s",
+			  strerror(-ret));
+		return ret;
+	}
+	reconcile_due = false;
+	log_info("xfrm", "found %zu of the agent's policies in the kernel",
+		 spd_installed(handle)->count);
+	return 0;
+}
+
 static int handle_get(void)
 {
 	int ret;
 
+	if (handle && reconcile_due)
+		return handle_reconcile();
 	if (handle)
 		return 0;
 	handle = spd_open();
@@ -194,6 +230,8 @@ int enforce_apply(const struct agent_config *cfg, const json_t *effective)
 	spd_tune_hthresh(handle, &wanted);
 
 	ret = spd_apply(handle, &wanted, &stats, err);
+	if (ret == -EIO)
+		reconcile_due = true;
 	if (ret < 0) {
 		log_error("xfrm", "apply failed%s: %s", ret == -EIO
 			  ? " and its undo failed too" : ", changes undone",
@@ -204,6 +242,10 @@ int enforce_apply(const struct agent_config *cfg, const json_t *effective)
 	log_info("xfrm", "kernel policies: %zu added, %zu updated, %zu "
 		 "deleted, %zu unchanged, %zu exempt peers", stats.added,
 		 stats.updated, stats.deleted, stats.unchanged, exempt.count);
+
+	/* The kernel policies stay in force when keying fails: traffic that
+	 * needs an SA is dropped, never sent in clear. */
+	keying_sync(cfg, d.doc.name, d.refs, d.ref_count, &facts.host);
 out:
 	spd_set_clear(&wanted);
 	if (have_exempt)

@@ -3,6 +3,7 @@
 #include "agent.h"
 #include "effective.h"
 #include "enforce.h"
+#include "keying.h"
 #include "log.h"
 
 #include "statefile.h"
@@ -39,10 +40,14 @@ static json_t *exemptions_read(const struct agent *agent)
 json_t *agent_status(const struct agent *agent)
 {
 	const json_t *applied = agent->applied;
+	json_t *ike = keying_ike_collect(&agent->cfg);
 
+	/* "rules" has per rule what charon does with it; "ike" has charon's
+	 * SAs and counters, null when key exchange is off or charon does not
+	 * answer. */
 	return json_pack(
 		"{s:b, s:I, s:s, s:s?, s:I, s:s?, s:s, s:b, s:s?, s:I, s:I, "
-		"s:b, s:o}",
+		"s:b, s:o, s:o, s:o}",
 		"ok", 1, "pid", (json_int_t)getpid(),
 		"origin", applied ? json_string_value(json_object_get(
 					    applied, "origin")) : "none",
@@ -57,7 +62,9 @@ json_t *agent_status(const struct agent *agent)
 		(json_int_t)json_array_size(agent->dyn.rules),
 		"last_poll", (json_int_t)agent->last_poll,
 		"rolled_back", agent->rejected != NULL,
-		"exemptions", exemptions_read(agent));
+		"exemptions", exemptions_read(agent),
+		"rules", keying_rules_status(&agent->cfg, ike),
+		"ike", ike ? ike : json_null());
 }
 
 /* "refresh" reads the assignment and the host entry again; "poll" is the

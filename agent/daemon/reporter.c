@@ -2,6 +2,7 @@
 
 #include "client.h"
 #include "effective.h"
+#include "keying.h"
 #include "log.h"
 #include "report.h"
 #include "statefile.h"
@@ -109,6 +110,35 @@ static size_t rules_fill(const json_t *effective, const char *error,
 	return n;
 }
 
+/* Add what charon does with each rule, matched by name; the strings stay
+ * owned by keyed. */
+static void rules_keying_add(const struct report_rule *rules,
+			     struct report_rule_ike *ike, size_t n,
+			     const json_t *keyed)
+{
+	const json_t *item;
+	size_t i;
+
+	json_array_foreach (keyed, i, item) {
+		const char *name = json_string_value(json_object_get(item,
+								     "name"));
+
+		for (size_t j = 0; name && j < n; j++) {
+			if (strcmp(rules[j].name, name) != 0)
+				continue;
+			ike[j].connection = json_string_value(
+				json_object_get(item, "connection"));
+			ike[j].ike_sa = json_string_value(
+				json_object_get(item, "ike_sa"));
+			ike[j].note = json_string_value(
+				json_object_get(item, "note"));
+			ike[j].weak = json_is_true(
+				json_object_get(item, "weak"));
+			break;
+		}
+	}
+}
+
 /* The exemptions enforce.c saved, as "PEER ADDRESS tcp/PORT". */
 static size_t exemptions_fill(const struct agent_config *cfg, char **out,
 			      size_t max)
@@ -143,10 +173,11 @@ void reporter_send(struct reporter *rep, const struct agent_config *cfg,
 				 json_object_get(effective, "policy"), "rules")) +
 		     json_array_size(json_object_get(effective, "dynamic"));
 	struct report_rule *rules = NULL;
+	struct report_rule_ike *rule_ike = NULL;
 	char **names = NULL, *exempt[64];
 	struct report_input in = { 0 };
 	struct report_sources sources;
-	json_t *doc = NULL;
+	json_t *doc = NULL, *ike = NULL, *keyed = NULL;
 	size_t rule_count = 0, exempt_count = 0;
 	char err[256] = "";
 
@@ -154,10 +185,16 @@ void reporter_send(struct reporter *rep, const struct agent_config *cfg,
 		return;
 	rules = calloc(max, sizeof(*rules));
 	names = calloc(max, sizeof(*names));
-	if (!rules || !names)
+	rule_ike = calloc(max, sizeof(*rule_ike));
+	if (!rules || !names || !rule_ike)
 		goto out;
 	rule_count = rules_fill(effective, error, rules, names, max);
 	exempt_count = exemptions_fill(cfg, exempt, 64);
+	ike = keying_ike_collect(cfg);
+	keyed = keying_rules_status(cfg, ike);
+	rules_keying_add(rules, rule_ike, rule_count, keyed);
+	in.ike = ike;
+	in.rule_ike = rule_ike;
 
 	in.host = rep->host;
 	in.event = apply ? REPORT_EVENT_APPLY : REPORT_EVENT_POLL;
@@ -186,11 +223,14 @@ void reporter_send(struct reporter *rep, const struct agent_config *cfg,
 		log_info("report", "reports wait in the queue until '%s' "
 			 "answers", cfg->report_url);
 out:
+	json_decref(keyed);
+	json_decref(ike);
 	json_decref(doc);
 	for (size_t i = 0; i < exempt_count; i++)
 		free(exempt[i]);
 	for (size_t i = 0; names && i < rule_count; i++)
 		free(names[i]);
 	free(names);
+	free(rule_ike);
 	free(rules);
 }

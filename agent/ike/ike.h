@@ -133,6 +133,15 @@ struct ike_daemon {
 int ike_config_load(const struct ike_daemon *daemon, unsigned changed);
 
 /*
+ * Run one read-only swanctl command (--list-sas, --stats, --counters) with
+ * --pretty and return its output in *out (free it). Returns 0, or -EIO when
+ * swanctl fails, for example because charon is not running or the command
+ * needs a plugin charon did not load.
+ */
+int ike_query(const struct ike_daemon *daemon, const char *command,
+	      char **out);
+
+/*
  * Soft SAs (-soft): while no SA exists, the kernel policy lets traffic
  * pass in clear, and the kernel sends the next ACQUIRE only after the
  * larval SA of the last one expires, after net.core.xfrm_acq_expires

@@ -80,8 +80,10 @@ static void ike_output_read(int fd, struct ike_text *output)
 	}
 }
 
-static int ike_swanctl_run(const struct ike_daemon *d, const char *command,
-			   bool creds)
+/* Run one swanctl command. With capture, its standard output goes to
+ * *capture and its errors are dropped; otherwise both are logged. */
+static int ike_swanctl_spawn(const struct ike_daemon *d, const char *command,
+			     bool creds, char **capture)
 {
 	char conf_var[4096], dir_var[4096];
 	const char *program = d->swanctl ? d->swanctl : IKE_SWANCTL;
@@ -96,6 +98,8 @@ static int ike_swanctl_run(const struct ike_daemon *d, const char *command,
 
 	argv[argc++] = (char *)program;
 	argv[argc++] = (char *)command;
+	if (capture)
+		argv[argc++] = (char *)"--pretty";
 	if (creds) {
 		/* No terminal to ask for passphrases; --clear drops keys that
 		 * are no longer in the files. */
@@ -118,7 +122,12 @@ static int ike_swanctl_run(const struct ike_daemon *d, const char *command,
 		goto out;
 	actions_ready = true;
 	posix_spawn_file_actions_adddup2(&actions, pipe_fd[1], STDOUT_FILENO);
-	posix_spawn_file_actions_adddup2(&actions, pipe_fd[1], STDERR_FILENO);
+	if (capture)
+		posix_spawn_file_actions_addopen(&actions, STDERR_FILENO,
+						 "/dev/null", O_WRONLY, 0);
+	else
+		posix_spawn_file_actions_adddup2(&actions, pipe_fd[1],
+						 STDERR_FILENO);
 	posix_spawn_file_actions_addopen(&actions, STDIN_FILENO, "/dev/null",
 					 O_RDONLY, 0);
 	ret = posix_spawn(&pid, program, &actions, NULL, argv, env);
@@ -135,7 +144,13 @@ static int ike_swanctl_run(const struct ike_daemon *d, const char *command,
 	ike_output_read(pipe_fd[0], &output);
 	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
 		;
-	if (WIFEXITED(status) && WEXITSTATUS(status) == 0) {
+	if (capture && WIFEXITED(status) && WEXITSTATUS(status) == 0) {
+		*capture = ike_text_take(&output);
+		ret = *capture ? 0 : -ENOMEM;
+	} else if (capture) {
+		log_debug("ike", "'swanctl %s' failed with status %d", command,
+			  WIFEXITED(status) ? WEXITSTATUS(status) : -1);
+	} else if (WIFEXITED(status) && WEXITSTATUS(status) == 0) {
 		ike_output_log(output.data, false);
 		ret = 0;
 	} else {
@@ -153,6 +168,19 @@ out:
 		close(pipe_fd[1]);
 	free(env);
 	return ret;
+}
+
+static int ike_swanctl_run(const struct ike_daemon *d, const char *command,
+			   bool creds)
+{
+	return ike_swanctl_spawn(d, command, creds, NULL);
+}
+
+int ike_query(const struct ike_daemon *daemon, const char *command,
+	      char **out)
+{
+	*out = NULL;
+	return ike_swanctl_spawn(daemon, command, false, out);
 }
 
 int ike_config_load(const struct ike_daemon *daemon, unsigned changed)

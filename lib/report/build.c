@@ -35,6 +35,19 @@ const char *report_result_name(const struct report_input *in)
 	return failed == in->rule_count ? "failed" : "partial";
 }
 
+static void rule_ike_add(json_t *item, const struct report_rule_ike *ike)
+{
+	if (ike->connection)
+		json_object_set_new(item, "connection",
+				    json_string(ike->connection));
+	if (ike->ike_sa)
+		json_object_set_new(item, "ike_sa", json_string(ike->ike_sa));
+	if (ike->note)
+		json_object_set_new(item, "note", json_string(ike->note));
+	if (ike->weak)
+		json_object_set_new(item, "weak", json_true());
+}
+
 static json_t *rules_json(const struct report_input *in, char *err,
 			  size_t errlen)
 {
@@ -55,6 +68,8 @@ static json_t *rules_json(const struct report_input *in, char *err,
 		if (item && rule->reason)
 			json_object_set_new(item, "reason",
 					    json_string(rule->reason));
+		if (item && in->rule_ike)
+			rule_ike_add(item, &in->rule_ike[i]);
 		if (json_array_append_new(rules, item) != 0) {
 			snprintf(err, errlen, "out of memory");
 			json_decref(rules);

@@ -10,6 +10,7 @@
 #define IPSECCMD_REPORT_H
 
 #include <jansson.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <time.h>
@@ -37,6 +38,14 @@ struct report_rule {
 	const char *reason;	/* NULL for REPORT_RULE_APPLIED */
 };
 
+/* Key exchange of one rule; every member may be NULL or false. */
+struct report_rule_ike {
+	const char *connection;	/* the swanctl connection that keys it */
+	const char *ike_sa;	/* "established", "connecting" or "none" */
+	const char *note;	/* what charon does differently from it */
+	bool weak;		/* an offer uses a weak algorithm */
+};
+
 /*
  * What the agent applied. Every pointer is borrowed for the duration of
  * report_build(). `policy` is NULL when no policy is assigned to the host.
@@ -49,6 +58,8 @@ struct report_input {
 	const char *apply_error;	/* whole-apply failure, or NULL */
 	const struct report_rule *rules;
 	size_t rule_count;
+	/* rule_ike[i] belongs to rules[i]; NULL when nothing is keyed. */
+	const struct report_rule_ike *rule_ike;
 	const char *const *exemptions;	/* traffic left clear on purpose */
 	size_t exemption_count;
 	const char *agent_version;

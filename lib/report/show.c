@@ -51,6 +51,9 @@ json_t *report_show_json(const json_t *report, unsigned topics,
 
 		json_object_set(out, "filters",
 				policies ? (json_t *)policies : json_null());
+		json_object_set_new(out, "exemptions",
+				    json_deep_copy(json_object_get(
+					    report, "exemptions")));
 	}
 	if (topics & REPORT_SHOW_AUTH) {
 		const json_t *ike = json_object_get(report, "ike");
@@ -63,6 +66,10 @@ json_t *report_show_json(const json_t *report, unsigned topics,
 		const json_t *sas = xfrm_member(report, "sas");
 
 		json_object_set(out, "sas", sas ? (json_t *)sas : json_null());
+		json_object_set_new(out, "ike_sas",
+				    json_deep_copy(json_object_get(
+					    json_object_get(report, "ike"),
+					    "sas")));
 	}
 	return out;
 }
@@ -97,10 +104,23 @@ static void policies_print(FILE *out, const json_t *report)
 		const char *reason = text_or(json_object_get(item, "reason"),
 					     NULL);
 
+		const char *note = text_or(json_object_get(item, "note"),
+					   NULL);
+		const char *conn = text_or(json_object_get(item, "connection"),
+					   NULL);
+
 		fprintf(out, "  Rule %-14s %s%s%s\n",
 			text_or(json_object_get(item, "name"), "?"),
 			text_or(json_object_get(item, "result"), "?"),
 			reason ? ": " : "", reason ? reason : "");
+		if (conn)
+			fprintf(out, "    keyed by charon as %s, SA %s\n", conn,
+				text_or(json_object_get(item, "ike_sa"),
+					"unknown"));
+		if (json_is_true(json_object_get(item, "weak")))
+			fprintf(out, "    offers a weak algorithm\n");
+		if (note)
+			fprintf(out, "    on Linux: %s\n", note);
 	}
 	json_array_foreach (exemptions, i, item)
 		fprintf(out, "  Exemption          %s\n", text_or(item, "?"));
@@ -140,6 +160,9 @@ static void filters_print(FILE *out, const json_t *report)
 			int_or(json_object_get(item, "priority"), 0));
 	if (json_is_true(json_object_get(policies, "truncated")))
 		fprintf(out, "  (list truncated)\n");
+	json_array_foreach (json_object_get(report, "exemptions"), i, item)
+		fprintf(out, "  exempt     %s (lockout protection)\n",
+			text_or(item, "?"));
 }
 
 static void auth_print(FILE *out, const json_t *report)
@@ -154,7 +177,12 @@ static void auth_print(FILE *out, const json_t *report)
 		return;
 	}
 	json_object_foreach ((json_t *)ike, key, value) {
-		char *text = json_dumps(value, JSON_ENCODE_ANY | JSON_COMPACT);
+		char *text;
+
+		/* The SA list belongs to `show sas`. */
+		if (strcmp(key, "sas") == 0)
+			continue;
+		text = json_dumps(value, JSON_ENCODE_ANY | JSON_COMPACT);
 
 		fprintf(out, "  %-30s %s\n", key, text ? text : "?");
 		free(text);
@@ -180,6 +208,46 @@ static void stats_print(FILE *out, const json_t *report)
 				text_or(json_object_get(item, "name"), "?"));
 	}
 	json_decref(stats);
+}
+
+/* charon's IKE SAs with their CHILD_SAs, as `ipseccmd show sas` lists
+ * them below the kernel's SAs. */
+static void ike_sas_print(FILE *out, const json_t *ike)
+{
+	const json_t *sa, *child;
+	size_t i, j;
+
+	if (!json_is_object(ike)) {
+		fprintf(out, "  no key-exchange daemon data\n");
+		return;
+	}
+	fprintf(out, "  charon: %lld IKE SAs (%lld established), %lld "
+		     "CHILD_SAs, %lld bytes in, %lld bytes out\n",
+		int_or(json_object_get(ike, "ike_sas"), 0),
+		int_or(json_object_get(ike, "main_mode_sas"), 0),
+		int_or(json_object_get(ike, "child_sas"), 0),
+		int_or(json_object_get(ike, "bytes_in"), 0),
+		int_or(json_object_get(ike, "bytes_out"), 0));
+	json_array_foreach (json_object_get(ike, "sas"), i, sa) {
+		fprintf(out, "  IKE %s %s IKEv%s %s -> %s\n",
+			text_or(json_object_get(sa, "name"), "?"),
+			text_or(json_object_get(sa, "state"), "?"),
+			text_or(json_object_get(sa, "version"), "?"),
+			text_or(json_object_get(sa, "local_host"), "?"),
+			text_or(json_object_get(sa, "remote_host"), "?"));
+		json_array_foreach (json_object_get(sa, "child_sas"), j, child)
+			fprintf(out, "    CHILD %s %s reqid %lld %s %s %s/%s "
+				     "%lld bytes in, %lld bytes out\n",
+				text_or(json_object_get(child, "name"), "?"),
+				text_or(json_object_get(child, "state"), "?"),
+				int_or(json_object_get(child, "reqid"), 0),
+				text_or(json_object_get(child, "protocol"), "?"),
+				text_or(json_object_get(child, "mode"), "?"),
+				text_or(json_object_get(child, "encr_alg"), "-"),
+				text_or(json_object_get(child, "integ_alg"), "-"),
+				int_or(json_object_get(child, "bytes_in"), 0),
+				int_or(json_object_get(child, "bytes_out"), 0));
+	}
 }
 
 static void sas_print(FILE *out, const json_t *report)
@@ -210,6 +278,7 @@ static void sas_print(FILE *out, const json_t *report)
 			int_or(json_object_get(item, "age_seconds"), 0));
 	if (json_is_true(json_object_get(sas, "truncated")))
 		fprintf(out, "  (list truncated)\n");
+	ike_sas_print(out, json_object_get(report, "ike"));
 }
 
 void report_show_print(FILE *out, const json_t *report, unsigned topics,

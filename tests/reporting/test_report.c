@@ -6,6 +6,7 @@
 #include <cmocka.h>
 
 #include "backoff.h"
+#include "charon.h"
 #include "ipsec_dump.h"
 #include "ipsec_stat.h"
 #include "queue.h"
@@ -215,6 +216,100 @@ static void dump_misaligned(void **state)
 	json_decref(policies);
 }
 
+/* swanctl --pretty output of --list-sas, --stats and --counters: one IKE
+ * SA with an installed CHILD_SA, and one half-open IKE SA. */
+static const char charon_sas[] =
+	"list-sa event {\n"
+	"  rule-1a2b3c4d {\n"
+	"    uniqueid = 1\n"
+	"    version = 2\n"
+	"    state = ESTABLISHED\n"
+	"    local-host = 192.0.2.1\n"
+	"    remote-host = 192.0.2.2\n"
+	"    local-id = C=CH, O=Example, CN=host a\n"
+	"    child-sas {\n"
+	"      rule-1a2b3c4d-1 {\n"
+	"        name = rule-1a2b3c4d\n"
+	"        reqid = 439041101\n"
+	"        state = INSTALLED\n"
+	"        mode = TRANSPORT\n"
+	"        protocol = ESP\n"
+	"        encr-alg = AES_GCM_16\n"
+	"        bytes-in = 840\n"
+	"        packets-in = 10\n"
+	"        bytes-out = 1000\n"
+	"        packets-out = 12\n"
+	"        local-ts = [\n"
+	"          192.0.2.1/32\n"
+	"        ]\n"
+	"      }\n"
+	"    }\n"
+	"  }\n"
+	"}\n"
+	"list-sa event {\n"
+	"  rule-00000002 {\n"
+	"    version = 2\n"
+	"    state = CONNECTING\n"
+	"    child-sas {\n"
+	"    }\n"
+	"  }\n"
+	"}\n";
+
+static void charon_counters(void **state)
+{
+	static const char stats[] =
+		"stats reply {\n  ikesas {\n    total = 2\n    half-open = 1\n"
+		"  }\n}\n";
+	static const char counters[] =
+		"counters reply {\n  counters {\n    ike-rekey-init = 2\n"
+		"    ike-rekey-resp = 1\n    child-rekey = 4\n  }\n"
+		"  success = yes\n}\n";
+	json_t *ike = charon_ike_build(charon_sas, stats, counters);
+	json_t *sa, *child;
+
+	(void)state;
+	assert_non_null(ike);
+	assert_int_equal(member_int(ike, "ike_sas"), 2);
+	assert_int_equal(member_int(ike, "main_mode_sas"), 1);
+	assert_int_equal(member_int(ike, "child_sas"), 1);
+	assert_int_equal(member_int(ike, "quick_mode_sas"), 1);
+	assert_int_equal(member_int(ike, "bytes_in"), 840);
+	assert_int_equal(member_int(ike, "bytes_out"), 1000);
+	assert_int_equal(member_int(ike, "packets_in"), 10);
+	assert_int_equal(member_int(ike, "packets_out"), 12);
+	assert_int_equal(member_int(ike, "rekeys"), 7);
+	assert_int_equal(member_int(ike, "pending_key_operations"), 1);
+	sa = json_array_get(json_object_get(ike, "sas"), 0);
+	assert_string_equal(json_string_value(json_object_get(sa, "name")),
+			    "rule-1a2b3c4d");
+	child = json_array_get(json_object_get(sa, "child_sas"), 0);
+	assert_int_equal(member_int(child, "reqid"), 439041101);
+	assert_string_equal(
+		json_string_value(json_object_get(child, "encr_alg")),
+		"AES_GCM_16");
+	json_decref(ike);
+
+	/* Without --counters (plugin not loaded) rekeys stay unknown. */
+	ike = charon_ike_build(charon_sas, NULL, NULL);
+	assert_non_null(ike);
+	assert_null(json_object_get(ike, "rekeys"));
+	json_decref(ike);
+	assert_null(charon_ike_build(NULL, stats, counters));
+}
+
+static void charon_parse_rejects(void **state)
+{
+	json_t *empty = charon_pretty_parse("");
+
+	(void)state;
+	assert_non_null(empty);
+	assert_int_equal(json_array_size(empty), 0);
+	json_decref(empty);
+	assert_null(charon_pretty_parse("a {\n  b = 1\n"));
+	assert_null(charon_pretty_parse("}\n"));
+	assert_null(charon_pretty_parse("no structure here\n"));
+}
+
 static void dump_policy_kinds(void **state)
 {
 	char buf[512];
@@ -258,6 +353,56 @@ static void dump_policy_kinds(void **state)
 		assert_int_equal(member_int(item, "templates"), 1);
 	}
 	json_decref(policies);
+}
+
+/* Per-rule key exchange results reach the report's rules and `show`. */
+static void build_rule_ike(void **state)
+{
+	static const struct report_rule rules[] = {
+		{ "web", REPORT_RULE_APPLIED, NULL },
+		{ "legacy", REPORT_RULE_APPLIED, NULL },
+	};
+	static const struct report_rule_ike rule_ike[] = {
+		{ "rule-1a2b3c4d", "established", NULL, false },
+		{ NULL, NULL, "AH+ESP bundle: enforced by the kernel policies",
+		  true },
+	};
+	struct report_sources sources = { .stat_path = "/nonexistent",
+					  .skip_dump = 1 };
+	struct report_input in = {
+		.host = "web1", .event = REPORT_EVENT_APPLY, .rules = rules,
+		.rule_count = 2, .rule_ike = rule_ike,
+	};
+	char err[256] = "";
+	char *text = NULL;
+	size_t size = 0;
+	FILE *out;
+	json_t *doc, *rule;
+
+	(void)state;
+	doc = report_build(&in, &sources, err, sizeof(err));
+	assert_non_null(doc);
+	assert_int_equal(report_validate(doc, err, sizeof(err)), 0);
+	rule = json_array_get(json_object_get(doc, "rules"), 0);
+	assert_string_equal(
+		json_string_value(json_object_get(rule, "connection")),
+		"rule-1a2b3c4d");
+	assert_string_equal(json_string_value(json_object_get(rule, "ike_sa")),
+			    "established");
+	assert_null(json_object_get(rule, "weak"));
+	rule = json_array_get(json_object_get(doc, "rules"), 1);
+	assert_true(json_is_true(json_object_get(rule, "weak")));
+	assert_null(json_object_get(rule, "connection"));
+
+	out = open_memstream(&text, &size);
+	assert_non_null(out);
+	report_show_print(out, doc, REPORT_SHOW_POLICIES, -1);
+	fclose(out);
+	assert_non_null(strstr(text, "keyed by charon as rule-1a2b3c4d, SA "
+				     "established"));
+	assert_non_null(strstr(text, "on Linux: AH+ESP bundle"));
+	free(text);
+	json_decref(doc);
 }
 
 static void build_fields(void **state)
@@ -590,7 +735,10 @@ int main(void)
 		cmocka_unit_test(dump_sa_item),
 		cmocka_unit_test(dump_policy_kinds),
 		cmocka_unit_test(dump_misaligned),
+		cmocka_unit_test(charon_counters),
+		cmocka_unit_test(charon_parse_rejects),
 		cmocka_unit_test(build_fields),
+		cmocka_unit_test(build_rule_ike),
 		cmocka_unit_test(build_rejects_bad_host),
 		cmocka_unit_test(build_unreadable_stat),
 		cmocka_unit_test(validate_table),

@@ -144,6 +144,31 @@ static void ikev1_drops_gcm_offer(void **state)
 	ike_config_free(&cfg);
 }
 
+#ifdef IKE_HAVE_RULE_VERSION
+/* A rule read from an IKEv1 policy carries the policy's version, and the
+ * reference's default takes it; an explicit reference version wins. */
+static void rule_version_from_policy(void **state)
+{
+	struct rule_fixture f;
+	struct ike_config cfg;
+
+	(void)state;
+	fixture_init(&f);
+	f.mm[0] = (struct mm_offer){ ENC_3DES, HASH_SHA1, 2 };
+	f.qm[0] = (struct qm_offer){ .has_esp = true, .esp_enc = ENC_3DES,
+				     .esp_auth = HASH_SHA1 };
+	f.rule.ike_version = IKE_V1;
+	build_one(&f, NULL, &cfg);
+	assert_non_null(strstr(cfg.conns, "\t\tversion = 1\n"));
+	ike_config_free(&cfg);
+
+	f.ref.version = IKE_VERSION_2;
+	build_one(&f, NULL, &cfg);
+	assert_non_null(strstr(cfg.conns, "\t\tversion = 2\n"));
+	ike_config_free(&cfg);
+}
+#endif
+
 static void ikev1_gcm_only_gets_no_conn(void **state)
 {
 	struct rule_fixture f;
@@ -572,6 +597,9 @@ int main(void)
 		cmocka_unit_test(names_cannot_break_lines),
 		cmocka_unit_test(any_to_any_both_families),
 		cmocka_unit_test(acquire_expiry_from_soft_rules),
+#ifdef IKE_HAVE_RULE_VERSION
+		cmocka_unit_test(rule_version_from_policy),
+#endif
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
