@@ -420,12 +420,11 @@ void addr_format(struct strbuf *sb, const struct addr_spec *a)
 			strbuf_appendf(sb, "/%u", a->prefix);
 		return;
 	}
-	inet_ntop(AF_INET, a->bytes, buf, sizeof(buf));
-	strbuf_append(sb, buf);
+	strbuf_append_ipv4(sb, a->bytes);
 	if (a->prefix < 32) {
 		prefix_to_mask(a->prefix, 4, mask);
-		inet_ntop(AF_INET, mask, buf, sizeof(buf));
-		strbuf_appendf(sb, "/%s", buf);
+		strbuf_append_len(sb, "/", 1);
+		strbuf_append_ipv4(sb, mask);
 	}
 }
 

@@ -230,9 +230,11 @@ static int filter_parse_sides(const char *text, const char *body,
 int filter_parse(const char *text, int argi, struct filter_spec *out,
 		 struct diag_list *diags)
 {
+	static const char prefix[] = "filter '";
 	size_t len = strlen(text);
 	const char *body = text;
 	size_t blen = len;
+	char small[128];
 	char *context = NULL;
 	int ret;
 
@@ -272,6 +274,17 @@ int filter_parse(const char *text, int argi, struct filter_spec *out,
 		goto out;
 	}
 
+	/* The context names the filter in error messages only. Built by hand
+	 * on the stack: asprintf() per filter was a tenth of the time to read
+	 * a rule with 10,000 filters. */
+	if (sizeof(prefix) + len + 1 <= sizeof(small)) {
+		memcpy(small, prefix, sizeof(prefix) - 1);
+		memcpy(small + sizeof(prefix) - 1, text, len);
+		memcpy(small + sizeof(prefix) - 1 + len, "'", 2);
+		ret = filter_parse_sides(text, body, blen, argi, small, out,
+					 diags);
+		goto out;
+	}
 	if (asprintf(&context, "filter '%s'", text) < 0) {
 		context = NULL;
 		ret = GRAMMAR_ENOMEM;
@@ -288,6 +301,14 @@ out:
 char *filter_format(const struct filter_spec *f)
 {
 	struct strbuf sb = { 0 };
+
+	filter_format_append(&sb, f);
+	return strbuf_finish(&sb);
+}
+
+void filter_format_append(struct strbuf *out, const struct filter_spec *f)
+{
+	struct strbuf sb = *out;
 	const char *name;
 
 	if (f->mark == FILTER_PERMIT)
@@ -299,21 +320,24 @@ char *filter_format(const struct filter_spec *f)
 		strbuf_append(&sb, "default");
 	} else {
 		addr_format(&sb, &f->src);
-		if (f->src_port)
-			strbuf_appendf(&sb, ":%u", f->src_port);
+		if (f->src_port) {
+			strbuf_append_len(&sb, ":", 1);
+			strbuf_append_uint(&sb, f->src_port);
+		}
 		strbuf_append(&sb, f->mirrored ? "+" : "=");
 		addr_format(&sb, &f->dst);
+		if (f->protocol != PROTO_ANY || f->dst_port)
+			strbuf_append_len(&sb, ":", 1);
+		if (f->dst_port)
+			strbuf_append_uint(&sb, f->dst_port);
 		if (f->protocol != PROTO_ANY) {
-			strbuf_append(&sb, ":");
-			if (f->dst_port)
-				strbuf_appendf(&sb, "%u", f->dst_port);
+			/* protocol is 0..255 here, PROTO_ANY being -1 */
 			name = proto_name(f->protocol);
+			strbuf_append_len(&sb, ":", 1);
 			if (name)
-				strbuf_appendf(&sb, ":%s", name);
+				strbuf_append(&sb, name);
 			else
-				strbuf_appendf(&sb, ":%d", f->protocol);
-		} else if (f->dst_port) {
-			strbuf_appendf(&sb, ":%u", f->dst_port);
+				strbuf_append_uint(&sb, (uint32_t)f->protocol);
 		}
 	}
 
@@ -321,7 +345,7 @@ char *filter_format(const struct filter_spec *f)
 		strbuf_append(&sb, ")");
 	else if (f->mark == FILTER_BLOCK)
 		strbuf_append(&sb, "]");
-	return strbuf_finish(&sb);
+	*out = sb;
 }
 
 int filter_copy(struct filter_spec *dst, const struct filter_spec *src)

@@ -1,9 +1,8 @@
 /*
  * command_format: the canonical ipseccmd line. Words come in a fixed order
  * (rule options, then --ike, then -confirm, then the static-mode options
- * with --ike after -p), keywords in
- * their canonical case, IPv4 masks in dotted form, and each word quoted
- * for a POSIX shell only where needed.
+ * with --ike after -p), keywords in their canonical case, IPv4 masks in
+ * dotted form, and each word quoted for a POSIX shell only where needed.
  */
 #include "policy_internal.h"
 
@@ -30,9 +29,19 @@ static void element_add(struct strbuf *sb, char *text)
 static void filters_add(struct strbuf *sb, const char *option,
 			const struct filter_list *list)
 {
+	/* One buffer for every filter's text: a rule may have 10,000. */
+	struct strbuf one = { 0 };
+
 	word_add(sb, option);
-	for (size_t i = 0; i < list->count; i++)
-		element_add(sb, filter_format(&list->items[i]));
+	for (size_t i = 0; i < list->count && !one.failed; i++) {
+		strbuf_clear(&one);
+		filter_format_append(&one, &list->items[i]);
+		if (!one.failed)
+			word_add(sb, one.data);
+	}
+	if (one.failed)
+		sb->failed = true;
+	free(strbuf_finish(&one));
 }
 
 static void qm_add(struct strbuf *sb, const struct qm_policy *qm)

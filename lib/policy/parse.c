@@ -127,8 +127,11 @@ static bool help_detect(struct parser *p, int start)
 	bool help = false;
 	enum command_mode mode = MODE_HELP;
 
-	for (int i = start; i < p->argc; i++) {
-		const struct opt_def *o = opt_lookup(p->words[i]);
+	/* Only option words are looked up: a rule may have 10,000 filter
+	 * words, and a lookup compares with every option name. */
+	for (int i = start; i < p->argc && !help; i++) {
+		const struct opt_def *o = is_option_word(p->words[i]) ?
+					  opt_lookup(p->words[i]) : NULL;
 
 		if (o && o->id == OPT_HELP)
 			help = true;

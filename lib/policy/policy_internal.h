@@ -41,6 +41,15 @@ void strbuf_appendf(struct strbuf *sb, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 /* Return the string (caller frees), or NULL after a failed append. */
 char *strbuf_finish(struct strbuf *sb);
+/* Empty sb for reuse, keeping its memory and any failure. */
+void strbuf_clear(struct strbuf *sb);
+/* Append v in decimal. Faster than strbuf_appendf(sb, "%u", v), which
+ * matters when a rule with 10,000 filters is printed or stored. */
+void strbuf_append_uint(struct strbuf *sb, uint32_t v);
+/* Append a 4-byte IPv4 address in dotted-decimal form, as inet_ntop()
+ * writes it. glibc 2.36's inet_ntop() calls sprintf() for each address,
+ * which was a third of the time to format 10,000 filters. */
+void strbuf_append_ipv4(struct strbuf *sb, const uint8_t bytes[4]);
 
 /* Case-insensitive comparison of a counted string with a NUL-terminated
  * keyword. */
@@ -86,6 +95,8 @@ int addr_parse(const char *text, size_t len, bool allow_mask, int argi,
 int addr_normalize(struct addr_spec *a, int argi, const char *context,
 		   struct diag_list *diags);
 void addr_format(struct strbuf *sb, const struct addr_spec *a);
+/* Append filter_format()'s text to sb without a string of its own. */
+void filter_format_append(struct strbuf *sb, const struct filter_spec *f);
 bool addr_equal(const struct addr_spec *a, const struct addr_spec *b);
 int addr_copy(struct addr_spec *dst, const struct addr_spec *src);
 

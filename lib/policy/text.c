@@ -88,6 +88,34 @@ void strbuf_appendf(struct strbuf *sb, const char *fmt, ...)
 	sb->len += (size_t)n;
 }
 
+void strbuf_clear(struct strbuf *sb)
+{
+	sb->len = 0;
+	if (sb->data)
+		sb->data[0] = '\0';
+}
+
+void strbuf_append_uint(struct strbuf *sb, uint32_t v)
+{
+	char digits[10];
+	size_t n = sizeof(digits);
+
+	do {
+		digits[--n] = (char)('0' + v % 10);
+		v /= 10;
+	} while (v);
+	strbuf_append_len(sb, digits + n, sizeof(digits) - n);
+}
+
+void strbuf_append_ipv4(struct strbuf *sb, const uint8_t bytes[4])
+{
+	for (size_t i = 0; i < 4; i++) {
+		if (i)
+			strbuf_append_len(sb, ".", 1);
+		strbuf_append_uint(sb, bytes[i]);
+	}
+}
+
 char *strbuf_finish(struct strbuf *sb)
 {
 	char *out;
