@@ -65,7 +65,7 @@ static size_t keying_ca_split(char *text, const char **out, size_t max)
 }
 
 /*
- * Check that charon answers on its VICI socket. A restarted charon creates
+ * Check that charon accepts connections on its VICI socket. A restarted charon creates
  * a new socket file and has lost every connection, so a new inode marks
  * everything for loading again.
  */
@@ -162,6 +162,28 @@ static void keying_acq_expires_apply(const struct ike_rule_ref *refs,
 	}
 	log_info("ike", "net.core.xfrm_acq_expires set to %u seconds", want);
 	keying_acq_expires_set = want;
+}
+
+/* The host key is linked into the swanctl folder, never copied; one that
+ * others can read is not used. */
+static bool keying_key_usable(const char *path)
+{
+	struct stat st;
+
+	if (!path[0])
+		return false;
+	if (stat(path, &st) != 0) {
+		log_warning("ike", "unable to read host key '%s': %s", path,
+			    strerror(errno));
+		return false;
+	}
+	if (st.st_mode & 0077) {
+		log_error("ike", "host key '%s' is readable by others; run "
+			  "'chmod 600 %s'; certificate rules get no key until "
+			  "then", path, path);
+		return false;
+	}
+	return true;
 }
 
 static struct ike_daemon keying_daemon(const struct agent_config *cfg)
@@ -273,7 +295,7 @@ static int keying_load(const struct agent_config *cfg,
 	if (!keying_charon_running(daemon.vici_uri ? daemon.vici_uri
 				   : "unix:///var/run/charon.vici")) {
 		if (!keying_charon_missing_logged)
-			log_warning("ike", "charon is not running (no answer "
+			log_warning("ike", "charon is not running (no response "
 				    "on '%s'); negotiated rules drop their "
 				    "traffic until charon starts and the next "
 				    "poll loads them", cfg->ike_vici_uri);
@@ -325,7 +347,8 @@ int keying_sync(const struct agent_config *cfg, const char *policy,
 		};
 	}
 	creds.host_cert = cfg->ike_host_cert[0] ? cfg->ike_host_cert : NULL;
-	creds.host_key = cfg->ike_host_key[0] ? cfg->ike_host_key : NULL;
+	creds.host_key = keying_key_usable(cfg->ike_host_key)
+				 ? cfg->ike_host_key : NULL;
 	creds.fleet_ca = cfg->ike_fleet_ca[0] ? cfg->ike_fleet_ca : NULL;
 	creds.ca_files = ca;
 	creds.ca_count = keying_ca_split(ca_text, ca, sizeof(ca) / sizeof(*ca));

@@ -18,7 +18,7 @@
  * tell the inbound half of a tunnel pair. The per-rule results (connection,
  * note, weak) are saved where the status request and reports read them
  * with keying_results_read(). charon not running is logged once and is not
- * an error: everything is loaded when it answers again. Returns 0 or a
+ * an error: everything is loaded once it responds again. Returns 0 or a
  * negative errno, logged.
  */
 int keying_sync(const struct agent_config *cfg, const char *policy,
@@ -31,7 +31,7 @@ json_t *keying_results_read(const struct agent_config *cfg);
 
 /* Read charon's SAs and counters through swanctl for the report's "ike"
  * member (lib/report/charon.h). NULL when ike = no or charon does not
- * answer. */
+ * respond. */
 json_t *keying_ike_collect(const struct agent_config *cfg);
 
 /* The per-rule results with "ike_sa" added from ike (a keying_ike_collect()
