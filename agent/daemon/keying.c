@@ -23,6 +23,7 @@ static unsigned keying_pending = IKE_CHANGED_CONNS | IKE_CHANGED_SECRETS;
 static bool keying_charon_missing_logged;
 static ino_t keying_socket_inode;
 static uint32_t keying_acq_expires_set;
+static bool keying_written;
 
 /* Whether tunnel endpoint t is one of this host's addresses. */
 static bool keying_addr_is_local(const struct spd_host *host,
@@ -271,27 +272,12 @@ static size_t keying_negotiated(const struct ike_config *ike)
 	return n;
 }
 
-/* Write the files and load what charon has not received. */
-static int keying_load(const struct agent_config *cfg,
-		       const struct ike_credentials *creds,
-		       const struct ike_config *ike)
+/* Load what charon has not received, when it responds. */
+static int keying_pending_load(const struct agent_config *cfg)
 {
 	struct ike_daemon daemon = keying_daemon(cfg);
 	int ret;
 
-	ret = ike_dir_prepare(daemon.swanctl_dir);
-	if (ret < 0) {
-		log_error("ike", "unable to prepare swanctl folder '%s': %s",
-			  daemon.swanctl_dir, strerror(-ret));
-		return ret;
-	}
-	ret = ike_config_write(ike, creds, daemon.swanctl_dir);
-	if (ret < 0) {
-		log_error("ike", "unable to write the swanctl configuration "
-			  "into '%s': %s", daemon.swanctl_dir, strerror(-ret));
-		return ret;
-	}
-	keying_pending |= (unsigned)ret;
 	if (!keying_charon_running(daemon.vici_uri ? daemon.vici_uri
 				   : "unix:///var/run/charon.vici")) {
 		if (!keying_charon_missing_logged)
@@ -314,6 +300,39 @@ static int keying_load(const struct agent_config *cfg,
 	if (ret == 0)
 		keying_pending = 0;
 	return ret;
+}
+
+void keying_retry(const struct agent_config *cfg)
+{
+	/* Nothing is written before the first apply, so nothing to load. */
+	if (!cfg->ike || !keying_written)
+		return;
+	keying_pending_load(cfg);
+}
+
+/* Write the files and load what charon has not received. */
+static int keying_load(const struct agent_config *cfg,
+		       const struct ike_credentials *creds,
+		       const struct ike_config *ike)
+{
+	struct ike_daemon daemon = keying_daemon(cfg);
+	int ret;
+
+	ret = ike_dir_prepare(daemon.swanctl_dir);
+	if (ret < 0) {
+		log_error("ike", "unable to prepare swanctl folder '%s': %s",
+			  daemon.swanctl_dir, strerror(-ret));
+		return ret;
+	}
+	ret = ike_config_write(ike, creds, daemon.swanctl_dir);
+	if (ret < 0) {
+		log_error("ike", "unable to write the swanctl configuration "
+			  "into '%s': %s", daemon.swanctl_dir, strerror(-ret));
+		return ret;
+	}
+	keying_pending |= (unsigned)ret;
+	keying_written = true;
+	return keying_pending_load(cfg);
 }
 
 int keying_sync(const struct agent_config *cfg, const char *policy,

@@ -29,6 +29,11 @@ int keying_sync(const struct agent_config *cfg, const char *policy,
  * {"name", "connection", "note", "weak"} objects, [] when none. */
 json_t *keying_results_read(const struct agent_config *cfg);
 
+/* Load what charon has not received because it did not respond at the
+ * last apply, or restarted since; nothing when ike = no or all is loaded.
+ * The agent calls it at each poll. */
+void keying_retry(const struct agent_config *cfg);
+
 /* Read charon's SAs and counters through swanctl for the report's "ike"
  * member (lib/report/charon.h). NULL when ike = no or charon does not
  * respond. */

@@ -14,3 +14,8 @@ json_t *keying_rules_status(const struct agent_config *cfg, const json_t *ike)
 	(void)ike;
 	return json_array();
 }
+
+void keying_retry(const struct agent_config *cfg)
+{
+	(void)cfg;
+}

@@ -1,6 +1,7 @@
 #include "agent.h"
 
 #include "effective.h"
+#include "keying.h"
 #include "local.h"
 #include "log.h"
 
@@ -170,6 +171,8 @@ int agent_poll(struct agent *agent)
 	int ret;
 
 	agent->polls++;
+	/* charon may have started, or restarted, since the last apply. */
+	keying_retry(&agent->cfg);
 	/* The local store is one small file: read it at every poll so
 	 * `ipseccmd -w reg ... -x` takes effect without a directory. */
 	json_decref(agent->local_store);
