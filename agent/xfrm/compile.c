@@ -201,18 +201,55 @@ static int emit(struct rule_ctx *ctx, const struct filter_effect *effect,
 }
 
 /*
+ * Whether one expanded side of a filter is only this host: `0`, a GUID, or
+ * a single address (/32 or /128) that the host holds.
+ */
+static bool side_is_local(const struct rule_ctx *ctx,
+			  const struct addr_spec *spec, const struct spd_net *net)
+{
+	struct spd_addr addr;
+
+	if (is_local_kind(spec))
+		return true;
+	if (net->prefix != (net->family == AF_INET ? 32 : 128))
+		return false;
+	memset(&addr, 0, sizeof(addr));
+	addr.family = net->family;
+	memcpy(addr.bytes, net->bytes, sizeof(addr.bytes));
+	return spd_host_has_addr(ctx->host, &addr);
+}
+
+/* Emit a transport or plain selector: outbound unless its destination is
+ * only this host, inbound unless its source is. */
+static int emit_plain(struct rule_ctx *ctx, const struct filter_effect *effect,
+		      struct spd_selector *sel, bool from_local, bool to_local)
+{
+	int ret = 0;
+
+	if (!to_local)
+		ret = emit(ctx, effect, sel, SPD_DIR_OUT);
+	if (!ret && !from_local)
+		ret = emit(ctx, effect, sel, SPD_DIR_IN);
+	return ret;
+}
+
+/*
  * Emit the policies of one selector (written source -> destination) in
- * each direction it needs. A transport or plain filter is outbound unless
- * only its destination is this host, and a mirrored one adds the reverse
- * direction. A tunnel filter to a remote endpoint is outbound. Mirrored, it
- * adds inbound and forward policies for the reverse selector. A tunnel
- * filter whose endpoint is this host is inbound and forward.
+ * each direction it needs. As on Windows, a transport or plain filter
+ * matches the traffic it names whichever way it crosses this host. It is
+ * only outbound when its source is this host (`0` or one of its
+ * addresses), and only inbound when its destination is. Otherwise it is
+ * both, so `192.0.2.0/24=198.51.100.0/24` acts on a host at either end. A mirrored filter adds the same for the
+ * reverse selector. A tunnel filter to a remote endpoint is outbound;
+ * mirrored, it adds inbound and forward policies for the reverse
+ * selector. A tunnel filter whose endpoint is this host is inbound and
+ * forward.
  */
 static int emit_directions(struct rule_ctx *ctx,
 			   const struct filter_effect *effect,
-			   const struct filter_spec *f, struct spd_selector *sel)
+			   const struct filter_spec *f, struct spd_selector *sel,
+			   bool src_local, bool dst_local)
 {
-	bool swapped = is_local_kind(&f->dst) && !is_local_kind(&f->src);
 	struct spd_selector back = *sel;
 	int ret;
 
@@ -232,9 +269,9 @@ static int emit_directions(struct rule_ctx *ctx,
 		return ret;
 	}
 
-	ret = emit(ctx, effect, sel, swapped ? SPD_DIR_IN : SPD_DIR_OUT);
+	ret = emit_plain(ctx, effect, sel, src_local, dst_local);
 	if (!ret && f->mirrored)
-		ret = emit(ctx, effect, &back, swapped ? SPD_DIR_OUT : SPD_DIR_IN);
+		ret = emit_plain(ctx, effect, &back, dst_local, src_local);
 	return ret;
 }
 
@@ -310,7 +347,9 @@ static int compile_filter(struct rule_ctx *ctx, const struct filter_spec *f)
 			sel.src_port = f->src_port;
 			sel.dst_port = f->dst_port;
 			sel.protocol = selector_protocol(f->protocol);
-			ret = emit_directions(ctx, &effect, f, &sel);
+			ret = emit_directions(ctx, &effect, f, &sel,
+					      side_is_local(ctx, &f->src, s),
+					      side_is_local(ctx, &f->dst, d));
 			if (ret)
 				goto out;
 		}

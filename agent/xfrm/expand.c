@@ -1,6 +1,7 @@
 #include "expand.h"
 
 #include <errno.h>
+#include <stdbool.h>
 #include <netinet/in.h>
 #include <stdlib.h>
 #include <string.h>
@@ -48,16 +49,37 @@ static int push_addrs(struct spd_net_list *out, const struct spd_addr *addrs,
 	return 0;
 }
 
+static bool is_loopback(const struct spd_addr *a)
+{
+	static const uint8_t v6_loopback[16] = { [15] = 1 };
+
+	if (a->family == AF_INET)
+		return a->bytes[0] == 127;
+	return !memcmp(a->bytes, v6_loopback, sizeof(v6_loopback));
+}
+
+/*
+ * `0` is every address of this host except loopback ones: loopback
+ * traffic never passes the XFRM policy lookup (seen on Linux 6.18), so policies for it would only cost kernel memory.
+ */
 static int expand_local(const struct spd_host *host, struct spd_net_list *out)
 {
 	size_t before = out->count;
 
 	for (size_t i = 0; i < host->iface_count; i++) {
 		const struct spd_iface *iface = &host->ifaces[i];
-		int ret = push_addrs(out, iface->addrs, iface->addr_count);
 
-		if (ret)
-			return ret;
+		for (size_t j = 0; j < iface->addr_count; j++) {
+			const struct spd_addr *a = &iface->addrs[j];
+			int ret;
+
+			if (is_loopback(a))
+				continue;
+			ret = net_list_push(out, a->family, a->bytes,
+					    host_prefix(a->family));
+			if (ret)
+				return ret;
+		}
 	}
 	return out->count == before ? 1 : 0;
 }

@@ -96,8 +96,27 @@ static void any_pairs_with_family(void **state)
 
 	(void)state;
 	compile_one(&r, "v6", &set, NULL);
-	assert_int_equal(set.count, 1);
+	/* neither side is `0`, so the filter acts on traffic both ways */
+	assert_int_equal(set.count, 2);
 	assert_non_null(find(&set, SPD_DIR_OUT, "::", 0, "2001:db8:5::", 48));
+	assert_non_null(find(&set, SPD_DIR_IN, "::", 0, "2001:db8:5::", 48));
+	spd_set_clear(&set);
+}
+
+static void literal_local_address_one_way(void **state)
+{
+	struct filter_spec f = test_filter(test_net("192.0.2.1"),
+					   test_net("198.51.100.0/24"), false,
+					   FILTER_BLOCK);
+	struct rule_spec r = test_rule(&f, 1, ACTION_NEGOTIATE, false);
+	struct spd_set set;
+
+	(void)state;
+	compile_one(&r, "literal", &set, NULL);
+	/* 192.0.2.1 is this host's address, so only traffic it sends matches */
+	assert_int_equal(set.count, 1);
+	assert_non_null(find(&set, SPD_DIR_OUT, "192.0.2.1", 32,
+			     "198.51.100.0", 24));
 	spd_set_clear(&set);
 }
 
@@ -415,22 +434,24 @@ static void reqid_collision_counted(void **state)
 
 static void hthresh_from_prefixes(void **state)
 {
-	struct filter_spec f[2] = {
-		test_filter(test_net("192.0.2.0/24"), test_net("198.51.100.0/26"),
-			    true, FILTER_BLOCK),
+	struct filter_spec f[3] = {
+		test_filter(test_net("192.0.2.0/24"), test_me(), false,
+			    FILTER_BLOCK),
+		test_filter(test_me(), test_net("198.51.100.0/26"), false,
+			    FILTER_BLOCK),
 		test_filter(test_me(), test_any(), true, FILTER_BLOCK),
 	};
-	struct rule_spec r = test_rule(f, 2, ACTION_NEGOTIATE, false);
+	struct rule_spec r = test_rule(f, 3, ACTION_NEGOTIATE, false);
 	uint8_t local[2], remote[2];
 	struct spd_set set;
 
 	(void)state;
 	compile_one(&r, "nets", &set, NULL);
 	spd_hthresh_choose(&set, local, remote);
-	/* the /0 policies of the second filter are inexact whatever the
-	 * thresholds, so only the /24 (local) and /26 (remote) count */
-	assert_int_equal(local[0], 24);
-	assert_int_equal(remote[0], 26);
+	/* the /0 policies of the third filter are inexact whatever the
+	 * thresholds, so only the local /32 and the remote /24 and /26 count */
+	assert_int_equal(local[0], 32);
+	assert_int_equal(remote[0], 24);
 	assert_int_equal(local[1], 128);
 	assert_int_equal(remote[1], 128);
 	spd_set_clear(&set);
@@ -442,6 +463,7 @@ int main(void)
 		cmocka_unit_test(mirrored_me_expands_locals),
 		cmocka_unit_test(one_way_filter_to_me_is_inbound),
 		cmocka_unit_test(any_pairs_with_family),
+		cmocka_unit_test(literal_local_address_one_way),
 		cmocka_unit_test(family_mismatch_skipped),
 		cmocka_unit_test(more_specific_gets_lower_priority),
 		cmocka_unit_test(same_selector_merged),
