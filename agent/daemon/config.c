@@ -55,7 +55,7 @@ static const struct config_key keys[] = {
 	UINT(rollback_seconds, "30", 0, 3600),
 	BOOL(apply_cache_at_start, "yes"),
 	BOOL(ike, "no"),
-	STR(ike_swanctl_dir, "/etc/ipseccmd/swanctl"),
+	STR(ike_swanctl_dir, "/var/lib/ipseccmd/swanctl"),
 	STR(ike_strongswan_conf, "/etc/strongswan.conf"),
 	STR(ike_vici_uri, "unix:///var/run/charon.vici"),
 	STR(ike_host_cert, ""),

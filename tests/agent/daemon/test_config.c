@@ -37,7 +37,7 @@ static void defaults_complete(void **state)
 	assert_int_equal(cfg.rollback_seconds, 30);
 	assert_int_equal(cfg.log_level, 2);
 	assert_false(cfg.ike);
-	assert_string_equal(cfg.ike_swanctl_dir, "/etc/ipseccmd/swanctl");
+	assert_string_equal(cfg.ike_swanctl_dir, "/var/lib/ipseccmd/swanctl");
 	assert_string_equal(cfg.ike_vici_uri, "unix:///var/run/charon.vici");
 	assert_string_equal(cfg.ike_host_key, "");
 	config_free(&cfg);
