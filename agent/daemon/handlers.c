@@ -42,9 +42,9 @@ json_t *agent_status(const struct agent *agent)
 	const json_t *applied = agent->applied;
 	json_t *ike = keying_ike_collect(&agent->cfg);
 
-	/* "rules" has per rule what charon does with it; "ike" has charon's
-	 * SAs and counters, null when key exchange is off or charon does not
-	 * answer. */
+	/* "rules" lists what charon does with each rule. "ike" contains
+	 * charon's SAs and counters, or null when key exchange is off or
+	 * charon does not respond. */
 	return json_pack(
 		"{s:b, s:I, s:s, s:s?, s:I, s:s?, s:s, s:b, s:s?, s:I, s:I, "
 		"s:b, s:o, s:o, s:o}",

@@ -24,6 +24,10 @@ static bool keying_charon_missing_logged;
 static ino_t keying_socket_inode;
 static uint32_t keying_acq_expires_set;
 static bool keying_written;
+/* The last load failed: polls do not try again, because swanctl would
+ * reject the same files, until an apply writes new ones or charon
+ * restarts. */
+static bool keying_load_failed;
 
 /* Whether tunnel endpoint t is one of this host's addresses. */
 static bool keying_addr_is_local(const struct spd_host *host,
@@ -93,6 +97,7 @@ static bool keying_charon_running(const char *uri)
 			log_info("ike", "charon restarted; loading every "
 				 "connection again");
 		keying_pending = IKE_CHANGED_CONNS | IKE_CHANGED_SECRETS;
+		keying_load_failed = false;
 		keying_socket_inode = st.st_ino;
 	}
 	return up;
@@ -297,6 +302,7 @@ static int keying_pending_load(const struct agent_config *cfg)
 			 ? " and " : "",
 		 keying_pending & IKE_CHANGED_SECRETS ? "credentials" : "");
 	ret = ike_config_load(&daemon, keying_pending);
+	keying_load_failed = ret < 0;
 	if (ret == 0)
 		keying_pending = 0;
 	return ret;
@@ -307,6 +313,14 @@ void keying_retry(const struct agent_config *cfg)
 	/* Nothing is written before the first apply, so nothing to load. */
 	if (!cfg->ike || !keying_written)
 		return;
+	if (keying_load_failed) {
+		/* Only a restarted charon (a new socket) clears the flag. */
+		keying_charon_running(cfg->ike_vici_uri[0]
+				      ? cfg->ike_vici_uri
+				      : "unix:///var/run/charon.vici");
+		if (keying_load_failed)
+			return;
+	}
 	keying_pending_load(cfg);
 }
 

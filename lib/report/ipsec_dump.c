@@ -118,9 +118,9 @@ static json_t *addr_json(int family, const xfrm_address_t *addr);
 
 /*
  * Copy the fixed header of a message. Netlink aligns messages to 4 bytes,
- * but xfrm_usersa_info and xfrm_userpolicy_info hold 64-bit lifetimes and
- * need 8: reading them in place is a misaligned access. The caller has
- * checked that nlmsg_len covers len bytes.
+ * but xfrm_usersa_info and xfrm_userpolicy_info contain 64-bit lifetimes
+ * and need 8, so reading them in place is a misaligned access. The caller
+ * has checked that nlmsg_len covers len bytes.
  */
 static void msg_header_copy(void *dst, const struct nlmsghdr *msg, size_t len)
 {

@@ -171,9 +171,9 @@ static void dump_sa_item(void **state)
 }
 
 /* The kernel aligns netlink messages to 4 bytes, but the SA and policy
- * headers hold 64-bit counters: a message at an offset of 4 modulo 8 in
- * the receive buffer must be read without a misaligned access, which
- * UndefinedBehaviorSanitizer turns into an abort. */
+ * headers contain 64-bit counters. A message at an offset of 4 modulo 8
+ * must be read without a misaligned access, because UndefinedBehavior-
+ * Sanitizer aborts on one. */
 static void dump_misaligned(void **state)
 {
 	_Alignas(8) char staged[1024];
