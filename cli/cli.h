@@ -30,11 +30,20 @@ struct cli_options {
 
 /*
  * Move every "--name" and "--name=value" word out of argv (argv[0] stays)
- * into opts, compacting argv in place. "--help" and "--ike=N" stay in argv
+ * into opts, compacting argv in place. A known option that takes a value
+ * also takes the next word as its value when that word does not start
+ * with '-' ("--host host1"). "--help" and "--ike=N" stay in argv
  * because the grammar reads them, and a bare "--" ends the long options.
  * Returns the new argc, or -1 when out of memory.
  */
 int cli_options_split(int argc, char **argv, struct cli_options *opts);
+
+/*
+ * Check every option's name against the options of all modes. Prints
+ * "unknown option '--hots': did you mean --host?" for the first unknown
+ * one and returns -1; returns 0 when all are known.
+ */
+int cli_options_check(const struct cli_options *opts);
 
 /* Find an option by name and mark it used; NULL if absent. */
 struct cli_option *cli_option_take(struct cli_options *opts,
@@ -62,5 +71,10 @@ int cli_run_static(const struct command *cmd, const struct cli_options *opts);
 int cli_run_dynamic(const struct command *cmd,
 		    const struct cli_options *opts);
 int cli_run_query(const struct command *cmd, const struct cli_options *opts);
+
+/* `ipseccmd --refresh`: ask the local agent (--agent-socket=PATH) to poll
+ * the directory now and print the policy it applies. Defined in
+ * dynamic.c. */
+int cli_run_refresh(struct cli_options *opts);
 
 #endif

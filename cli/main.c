@@ -89,6 +89,31 @@ static int dispatch(const struct command *cmd, struct cli_options *opts)
 	return CLI_EXIT_OK;
 }
 
+/* Whether --json goes to the mode handler, which prints its own result
+ * as JSON, rather than printing the parsed command. */
+static bool json_dispatched(const struct command *cmd,
+			    const struct cli_options *opts)
+{
+	if (cmd->mode == MODE_QUERY)
+		return true;
+	return cmd->mode == MODE_STATIC &&
+	       (cli_option_given(opts, "show-policy") ||
+		cli_option_given(opts, "list"));
+}
+
+/* --refresh stands alone: the agent's own socket option may follow it. */
+static int refresh_run(int argc, struct cli_options *opts)
+{
+	cli_option_take(opts, "refresh");
+	if (argc > 1) {
+		fputs("ipseccmd: --refresh takes no other words: write "
+		      "ipseccmd --refresh [--agent-socket=PATH]\n", stderr);
+		cli_synopsis_print(stderr);
+		return CLI_EXIT_USAGE;
+	}
+	return cli_run_refresh(opts);
+}
+
 int main(int argc, char **argv)
 {
 	struct cli_options opts = { 0 };
@@ -108,8 +133,17 @@ int main(int argc, char **argv)
 		ret = CLI_EXIT_OK;
 		goto out;
 	}
+	if (cli_options_check(&opts) != 0) {
+		cli_synopsis_print(stderr);
+		ret = CLI_EXIT_USAGE;
+		goto out;
+	}
+	if (cli_option_given(&opts, "refresh")) {
+		ret = refresh_run(argc, &opts);
+		goto out;
+	}
 	dry_run = cli_option_take(&opts, "dry-run") != NULL;
-	as_json = cli_option_take(&opts, "json") != NULL;
+	as_json = cli_option_given(&opts, "json");
 
 	flags = store_admin_given(&opts) ? GRAMMAR_POLICY_OPTIONAL : 0;
 	if (grammar_parse_flags(argc - 1, argv + 1, flags, &cmd, &diags) != 0) {
@@ -123,13 +157,13 @@ int main(int argc, char **argv)
 	if (cmd.mode == MODE_HELP) {
 		cli_usage_print(stdout, cmd.help_mode);
 		ret = CLI_EXIT_OK;
-	} else if (as_json && !dry_run && cmd.mode == MODE_STATIC &&
-		   cli_option_given(&opts, "show-policy")) {
-		/* The stored policy as JSON: the static handler reads it. */
+	} else if (as_json && !dry_run && json_dispatched(&cmd, &opts)) {
+		/* The handler reads --json and prints its result as JSON. */
 		ret = dispatch(&cmd, &opts);
 	} else if (as_json || dry_run) {
 		/* The mode handler, which would read the other long options,
 		 * does not run. */
+		cli_option_take(&opts, "json");
 		for (size_t i = 0; i < opts.count; i++)
 			if (!opts.items[i].used)
 				fprintf(stderr, "ipseccmd: warning: --%s is "

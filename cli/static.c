@@ -40,7 +40,7 @@ struct static_request {
 	bool list;
 	bool show;
 	bool show_secrets;
-	bool json;		/* --show-policy prints the policy as JSON */
+	bool json;		/* --show-policy and --list print JSON */
 	const char *export_file;
 	const char *import_file;
 };
@@ -113,8 +113,8 @@ static int request_read(struct cli_options *opts, struct static_request *r)
 		      stderr);
 		return CLI_EXIT_USAGE;
 	}
-	if (r->json && !r->show) {
-		fputs("ipseccmd: --json in static mode goes with --show-policy; add it, or use --export=FILE\n",
+	if (r->json && !r->show && !r->list) {
+		fputs("ipseccmd: --json in static mode goes with --show-policy or --list; add one, or use --export=FILE\n",
 		      stderr);
 		return CLI_EXIT_USAGE;
 	}
@@ -227,6 +227,41 @@ static int policy_show(const struct command *cmd,
 	return 0;
 }
 
+/* --list: one name a line, the assigned one marked, or with --json an
+ * array of {"name": ..., "assigned": true|false} objects. */
+static int names_print(const struct static_request *r,
+		       const char *const *names, size_t count,
+		       const char *assigned)
+{
+	json_t *list;
+	int ret = 0;
+
+	if (!r->json) {
+		for (size_t i = 0; i < count; i++)
+			printf("%s%s\n", names[i],
+			       assigned && strcmp(assigned, names[i]) == 0 ?
+			       "\t(assigned)" : "");
+		return 0;
+	}
+	list = json_array();
+	for (size_t i = 0; list && i < count; i++) {
+		bool is_assigned = assigned && strcmp(assigned, names[i]) == 0;
+
+		if (json_array_append_new(list, json_pack("{s:s,s:b}", "name",
+							  names[i], "assigned",
+							  is_assigned)) != 0)
+			ret = -1;
+	}
+	if (!list || ret != 0 || json_dumpf(list, stdout, JSON_INDENT(2)) != 0) {
+		fputs("ipseccmd: unable to write JSON: out of memory\n", stderr);
+		ret = -1;
+	} else {
+		putchar('\n');
+	}
+	json_decref(list);
+	return ret;
+}
+
 static int policy_import(const char *path, struct policy_doc *doc)
 {
 	json_error_t jerr;
@@ -266,10 +301,8 @@ static int local_run(const struct command *cmd, const struct static_request *r)
 	if (r->list) {
 		if (store_list(st, &names, &count, &assigned) != 0)
 			goto fail;
-		for (size_t i = 0; i < count; i++)
-			printf("%s%s\n", names[i],
-			       assigned && strcmp(assigned, names[i]) == 0 ?
-			       "\t(assigned)" : "");
+		if (names_print(r, names, count, assigned) != 0)
+			goto out;
 	} else if (r->show || r->export_file) {
 		if (store_get(st, cmd->target.policy, &doc) != 0 ||
 		    store_list(st, &names, &count, &assigned) != 0)
@@ -346,8 +379,9 @@ static int directory_act(struct dir_conn *conn, const struct command *cmd,
 		return hosts_run(conn, r);
 	if (r->list) {
 		rc = dir_policy_list(conn, host, &names, &count);
-		for (size_t i = 0; rc == DIR_OK && i < count; i++)
-			printf("%s\n", names[i]);
+		if (rc == DIR_OK &&
+		    names_print(r, (const char *const *)names, count, NULL) != 0)
+			rc = -1;
 		dir_names_free(names, count);
 		return rc;
 	}

@@ -19,7 +19,10 @@ struct usage_line {
 
 static const struct usage_line lines[] = {
 	{ M_DYN | M_QRY, "\\\\ComputerName",
-	  "first word only: send the command to that host's agent" },
+	  "first word only; dynamic mode: store the rule in that host's "
+	  "directory entry, which its agent applies at its next poll (with "
+	  "-u: remove them all); query mode: print that host's latest report "
+	  "from the report server and its age" },
 	{ M_DYN | M_STA, "-f Filter ...",
 	  "filters, Src[/Mask][:Port[:Proto]]=Dst[/Mask][:Port][:Proto]; '+' "
 	  "for mirrored; 0 = this host, * = any, 10.92.*.*, DNS name, "
@@ -111,11 +114,31 @@ static const struct usage_line lines[] = {
 	{ M_STA, "--tls-ca=File", "trusted CA certificates (PEM)" },
 	{ M_QRY, "show Topic ...",
 	  "filters, policies, auth, stats, sas, or all" },
+	{ M_QRY, "--fleet",
+	  "print the report server's fleet summary instead of one host" },
+	{ M_QRY, "--stale-after=Seconds",
+	  "with --fleet: count a host as stale when its latest report is "
+	  "older than Seconds" },
+	{ M_QRY, "--server=URL", "report server, such as https://reports."
+	  "example.com:8443; default from the --config file" },
+	{ M_QRY, "--cert=File | --key=File",
+	  "administrator TLS client certificate and its key (PEM)" },
+	{ M_QRY, "--ca=File", "CA certificates that sign the server's (PEM)" },
+	{ M_QRY, "--config=File",
+	  "\"name = value\" lines for server, cert, key and ca; default "
+	  "/etc/ipseccmd/cli.conf, if it exists" },
+	{ M_QRY | M_DYN, "--agent-socket=Path",
+	  "the local agent's control socket; default "
+	  "/run/ipseccmd/agent.sock" },
 	{ M_CLI, "--dry-run",
 	  "parse, check and print the canonical command; contact nothing" },
 	{ M_CLI, "--json",
-	  "print the parsed command as JSON; contact nothing (static mode "
-	  "with --show-policy: the stored policy)" },
+	  "query mode: print the result as JSON; static mode with "
+	  "--show-policy or --list: the stored policy or the names as JSON; "
+	  "otherwise print the parsed command as JSON and contact nothing" },
+	{ M_CLI, "--refresh",
+	  "alone: ask the local agent to poll the directory now and print "
+	  "the policy it applies (with --agent-socket=Path)" },
 	{ M_CLI, "/?, -?, --help", "this help; after a mode word, that mode" },
 	{ M_CLI, "--version", "print the version" },
 };

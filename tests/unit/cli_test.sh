@@ -101,8 +101,12 @@ contains err "use -w ds" "--add-host on the local store"
 run 2 --store-dir="$store" -w reg --show-policy
 contains err '-p "Policy Name"' "--show-policy without -p"
 run 0 --store-dir="$store" -w reg -p Legacy --json --list
-contains err "--list is ignored with --json" "--json without --show-policy"
-contains out '"format": "ipseccmd-command"' "--json without --show-policy"
+contains out '"name": "Legacy"' "--list --json"
+contains out '"assigned": false' "--list --json"
+lacks out '"format": "ipseccmd-command"' "--list --json"
+run 0 --store-dir="$store" -w reg -p Legacy --json -r R -n BLOCK
+contains err "--store-dir is ignored with --json" "--json on a static write"
+contains out '"format": "ipseccmd-command"' "--json on a static write"
 run 2 --store-dir="$store" -w reg -x --list
 contains err "missing policy name" "-x without -p"
 
@@ -118,6 +122,34 @@ run 2
 contains err "missing command" "no arguments"
 run 2 -f '0+*' -q
 contains err "'-q'" "unknown option"
+
+# --json in query mode reaches the query handler, which reads its options.
+run 2 show all --json --stale-after=soon
+contains err "invalid --stale-after 'soon'" "show all --json"
+lacks out '"format": "ipseccmd-command"' "show all --json"
+run 2 '\\host1' show policies --json --stale-after=soon
+contains err "invalid --stale-after" "\\HOST show --json"
+run 0 --dry-run --json show all
+contains out '"format": "ipseccmd-command"' "--dry-run --json show all"
+
+# Long options: a value as the next word, unknown names, --refresh.
+run 0 --dry-run -w ds -p Quickstart -x --host host1
+lacks err "unexpected word" "--host host1"
+contains err "--host is ignored" "--host host1"
+contains out "ipseccmd -w ds -p Quickstart -x" "--host host1"
+run 2 -w ds -p Quickstart -x --hots=host1
+contains err "unknown option '--hots': did you mean --host?" "--hots"
+contains err "usage: ipseccmd" "--hots"
+run 2 -w ds --lsit
+contains err "did you mean --list?" "--lsit"
+run 2 --frobnicate -f '0+*'
+contains err "unknown option '--frobnicate'" "--frobnicate"
+run 1 --refresh --agent-socket="$tmp/no-agent.sock"
+contains err "$tmp/no-agent.sock" "--refresh without an agent"
+run 2 --refresh -f '0+*'
+contains err "--refresh takes no other words" "--refresh with a filter"
+run 0 '/?'
+contains out "--refresh" "/? lists --refresh"
 
 # A preshared key never appears in output or errors.
 key=Hunter2SecretKey
