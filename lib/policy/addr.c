@@ -67,6 +67,29 @@ static bool dns_name_valid(const char *text, size_t len)
 	return !all_numeric;
 }
 
+/* Whether the first two labels of a name are all digits ("192.0.2.1x",
+ * "10.1.2.3.4", "192.0.2.11-192.0.2.13"). No real host name starts so,
+ * while "10.example.com" does not, so such a text is a mistyped IPv4
+ * address that the agent could never resolve. */
+static bool is_mistyped_ipv4(const char *text, size_t len)
+{
+	size_t i = 0;
+
+	for (int label = 0; label < 2; label++) {
+		size_t start = i;
+
+		while (i < len && isdigit((unsigned char)text[i]))
+			i++;
+		if (i == start)
+			return false;
+		if (label == 0 && (i == len || text[i] != '.'))
+			return false;
+		if (label == 0)
+			i++;
+	}
+	return i == len || text[i] == '.';
+}
+
 static void prefix_to_mask(int prefix, int bytes, uint8_t *mask)
 {
 	for (int i = 0; i < bytes; i++) {
@@ -357,6 +380,12 @@ int addr_parse(const char *text, size_t len, bool allow_mask, int argi,
 	if (looks_like_ipv4(text, addr_len))
 		return addr_parse_ipv4(text, addr_len, mask, mask_len, argi,
 				       context, out, diags);
+	if (is_mistyped_ipv4(text, addr_len))
+		return diag_add(diags, GRAMMAR_BAD_ADDRESS, argi, 0,
+				"invalid address '%.*s' in %s: write an IP "
+				"address, address/mask, a wildcard network "
+				"such as 192.0.2.*, or a DNS name",
+				(int)addr_len, text, context);
 	if (!dns_name_valid(text, addr_len))
 		return diag_add(diags, GRAMMAR_BAD_ADDRESS, argi, 0,
 				"invalid address '%.*s' in %s: write 0 (this "

@@ -403,6 +403,51 @@ static void filter_fields_exact(void **state)
 	filter_free(&f);
 }
 
+static void filter_mistyped_ipv4(void **state)
+{
+	static const struct {
+		const char *filter;
+		const char *value;
+	} cases[] = {
+		{ "0+192.0.2.1x:23:TCP", "'192.0.2.1x'" },
+		{ "0+192.0.2.11-192.0.2.13", "'192.0.2.11-192.0.2.13'" },
+		{ "10.1.2.3.4x+*", "'10.1.2.3.4x'" },
+		{ "192.0.2.7x:80+*::TCP", "'192.0.2.7x'" },
+	};
+	static const char *const names[] = { "10.example.com", "1x.2.example",
+					     "1.2x", "host1", "a1.2.3.4" };
+	struct filter_spec f;
+	struct diag_list dotted = { 0 };
+
+	(void)state;
+	/* Five numbers are an IPv4 address with too many parts. */
+	assert_int_equal(filter_parse("10.1.2.3.4+*", 0, &f, &dotted),
+			 GRAMMAR_BAD_ADDRESS);
+	assert_non_null(strstr(dotted.items[0].message, "'10.1.2.3.4'"));
+	diag_list_free(&dotted);
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct diag_list diags = { 0 };
+
+		assert_int_equal(filter_parse(cases[i].filter, 0, &f, &diags),
+				 GRAMMAR_BAD_ADDRESS);
+		assert_true(diags.count > 0);
+		assert_non_null(strstr(diags.items[0].message, cases[i].value));
+		assert_non_null(strstr(diags.items[0].message, "192.0.2.*"));
+		assert_non_null(strstr(diags.items[0].message, "address/mask"));
+		diag_list_free(&diags);
+	}
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		char text[64];
+
+		snprintf(text, sizeof(text), "0+%s", names[i]);
+		assert_int_equal(filter_parse(text, 0, &f, NULL), 0);
+		assert_int_equal(f.dst.kind, ADDR_DNS);
+		assert_string_equal(f.dst.name, names[i]);
+		filter_free(&f);
+	}
+}
+
 static void auth_key_not_echoed(void **state)
 {
 	struct auth_method a;
@@ -437,6 +482,7 @@ int main(void)
 		cmocka_unit_test(filter_valid_table),
 		cmocka_unit_test(filter_invalid_table),
 		cmocka_unit_test(filter_fields_exact),
+		cmocka_unit_test(filter_mistyped_ipv4),
 		cmocka_unit_test(offer_valid_table),
 		cmocka_unit_test(offer_invalid_table),
 		cmocka_unit_test(mm_valid_table),
