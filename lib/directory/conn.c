@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -312,24 +313,62 @@ out:
 	return ret;
 }
 
+/* A DN in libldap's LDAPv3 string form, so two spellings of one DN
+ * compare equal up to case; *out is freed with ldap_memfree. */
+static int dn_pretty(const char *text, char **out)
+{
+	LDAPDN dn = NULL;
+	int ret;
+
+	*out = NULL;
+	if (ldap_str2dn(text, &dn, LDAP_DN_FORMAT_LDAPV3) != LDAP_SUCCESS ||
+	    !dn)
+		return DIR_ERR_USAGE;
+	ret = ldap_dn2str(dn, out, LDAP_DN_FORMAT_LDAPV3 | LDAP_DN_PRETTY);
+	ldap_dnfree(dn);
+	return ret == LDAP_SUCCESS ? DIR_OK : DIR_ERR_NOMEM;
+}
+
+/* -w ds:DOMAIN and --ldap-base both name the base; a difference means
+ * one of them is a mistake, so neither wins silently. */
+static int base_agree(struct dir_conn *conn, const struct dir_options *o,
+		      const char *given_base)
+{
+	char *domain_base = NULL;
+	int ret = base_from_domain(conn, o->domain);
+
+	if (ret != DIR_OK)
+		return ret;
+	ret = dn_pretty(conn->base, &domain_base);
+	if (ret == DIR_OK && strcasecmp(domain_base, given_base) != 0)
+		ret = dir_fail(conn, DIR_ERR_USAGE,
+			       "-w ds:%s is base '%s' but --ldap-base is '%s'; "
+			       "give one of them, or make them name the same DN",
+			       o->domain, domain_base, given_base);
+	ldap_memfree(domain_base);
+	return ret;
+}
+
 /* The base DN: --ldap-base, else dc= labels of -w ds:DOMAIN, else BASE
  * from ldap.conf or LDAPBASE. */
 static int base_choose(struct dir_conn *conn, const struct dir_options *o)
 {
 	char *defbase = NULL;
-	LDAPDN dn = NULL;
 	int ret;
 
 	if (o->base) {
-		if (ldap_str2dn(o->base, &dn, LDAP_DN_FORMAT_LDAPV3) != LDAP_SUCCESS ||
-		    !dn)
+		ret = dn_pretty(o->base, &defbase);
+		if (ret == DIR_ERR_USAGE)
 			return dir_fail(conn, DIR_ERR_USAGE,
 					"invalid base DN '%s'; write it like dc=example,dc=com",
 					o->base);
-		ret = ldap_dn2str(dn, &defbase, LDAP_DN_FORMAT_LDAPV3 | LDAP_DN_PRETTY);
-		ldap_dnfree(dn);
-		if (ret != LDAP_SUCCESS)
-			return DIR_ERR_NOMEM;
+		if (ret != DIR_OK)
+			return ret;
+		if (o->domain) {
+			ret = base_agree(conn, o, defbase);
+			ldap_memfree(defbase);
+			return ret;
+		}
 	} else if (o->domain) {
 		return base_from_domain(conn, o->domain);
 	} else if (ldap_get_option(conn->ld, LDAP_OPT_DEFBASE, &defbase) !=

@@ -76,7 +76,8 @@ struct dir_options {
 	const char *uri;	/* --ldap-uri=URI */
 	const char *base;	/* --ldap-base=DN: the directory base */
 	const char *domain;	/* -w ds:DOMAIN; example.com gives
-				 * dc=example,dc=com; ignored with base */
+				 * dc=example,dc=com; must name the same
+				 * DN as base when both are given */
 	const char *bind_dn;	/* --bind-dn=DN */
 	const char *password_file; /* --password-file=FILE, mode 0600 or
 				    * stricter; trailing newline ignored */

@@ -183,6 +183,16 @@ static int rule_write(struct policy_doc *doc, const struct command *cmd,
 		rule_free(&copy);
 		return 0;
 	}
+	/* A new rule without filters matches no traffic, so it would look
+	 * stored and enforce nothing. */
+	if (!(cmd->parts & PART_FILTERS)) {
+		rule_free(&copy);
+		snprintf(msg, msg_size,
+			 "rule '%s' is not in policy '%s' and has no filters, "
+			 "so it would match nothing: add -f FilterList",
+			 name, doc->name);
+		return -1;
+	}
 	grown = realloc(doc->rules, (doc->rule_count + 1) * sizeof(*grown));
 	if (!grown)
 		goto nomem;

@@ -366,6 +366,15 @@ def one_line_errors():
     check(rc == 2 and "-x or -y" in err, "--host without -x or -y is a usage error: %r" % err)
     rc, out, err = run(["-w", "ds:example.com", "-p", "P", "--bogus-option"] + CONN)
     check(rc == 2 and "--bogus-option" in err, "an unknown long option is named: %r" % err)
+    rc, out, err = run(["-w", "ds:example.org", "--ldap-base=" + BASE, "-p", "E"] + CONN)
+    check(rc != 0 and len(err.strip().splitlines()) == 1 and "dc=example,dc=org" in err
+          and "--ldap-base" in err, "-w ds:DOMAIN and a different --ldap-base: %r" % err)
+    rc, out, err = run(["-w", "ds:example.com", "--ldap-base=" + BASE, "-p", "Agree"] + CONN)
+    check(rc == 0, "-w ds:DOMAIN and the same --ldap-base: %r" % err)
+    rc, out, err = run(["-w", "ds:example.com", "-p", "Agree", "-r", "NewRule", "-n", "BLOCK"]
+                       + CONN)
+    check(rc != 0 and "'NewRule'" in err and "add -f" in err,
+          "a new rule without -f is rejected: %r" % err)
     before = count_all()
     for what, args, text in cases:
         rc, out, err = run(args)

@@ -138,6 +138,35 @@ static void partial_update_and_version(void **state)
 	policy_doc_free(&doc);
 }
 
+static void new_rule_needs_filters(void **state)
+{
+	char *argv[] = { "-w", "reg", "-p", "P", "-r", "NewRule", "-n",
+			 "BLOCK" };
+	struct command cmd = { 0 };
+	struct diag_list diags = { 0 };
+	struct store *st = NULL;
+	struct policy_doc doc;
+	char msg[256];
+
+	(void)state;
+	assert_int_equal(apply("-w reg -p P -r Old -f 0+192.0.2.1"), 0);
+	assert_int_equal(grammar_parse(8, argv, &cmd, &diags), 0);
+	assert_int_equal(store_open(dir, &st, msg, sizeof(msg)), 0);
+	assert_int_not_equal(store_apply(st, &cmd), 0);
+	assert_non_null(strstr(store_message(st), "'NewRule'"));
+	assert_non_null(strstr(store_message(st), "add -f"));
+	store_close(st);
+	command_free(&cmd);
+	diag_list_free(&diags);
+
+	/* Only -n on an existing rule stays allowed. */
+	assert_int_equal(apply("-w reg -p P -r Old -n BLOCK"), 0);
+	get("P", &doc);
+	assert_int_equal(doc.rule_count, 1);
+	assert_int_equal(doc.rules[0].rule.qm.action, ACTION_BLOCK);
+	policy_doc_free(&doc);
+}
+
 static void delete_rules_then_policy(void **state)
 {
 	struct policy_doc doc;
@@ -239,6 +268,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(write_and_read_back, setup, teardown),
 		cmocka_unit_test_setup_teardown(partial_update_and_version, setup, teardown),
+		cmocka_unit_test_setup_teardown(new_rule_needs_filters, setup, teardown),
 		cmocka_unit_test_setup_teardown(delete_rules_then_policy, setup, teardown),
 		cmocka_unit_test_setup_teardown(one_assigned_policy, setup, teardown),
 		cmocka_unit_test_setup_teardown(no_temporary_files, setup, teardown),
