@@ -1,5 +1,6 @@
 #include "agent.h"
 
+#include "addrwatch.h"
 #include "cache.h"
 #include "control.h"
 #include "effective.h"
@@ -174,6 +175,9 @@ int agent_start(struct agent *agent, agent_config_builder *build, void *ctx)
 		return ret;
 	}
 	agent->signal_fd = ret;
+	/* Subscribe before the first apply, so no address change falls
+	 * between the apply and the subscription. */
+	agent->addr_watch = addrwatch_open();
 
 	ret = agent_load_state(agent);
 	if (ret < 0)
@@ -279,20 +283,68 @@ static void agent_read_watch(struct agent *agent)
 	}
 }
 
+/*
+ * Address changes come in bursts (an interface going up adds IPv4, IPv6
+ * and link-local addresses one by one), so the re-apply waits this long
+ * after the last notification.
+ */
+#define REAPPLY_DELAY_SECONDS 1.0
+
+static void agent_read_addresses(struct agent *agent)
+{
+	int changes = addrwatch_read(agent->addr_watch);
+
+	if (changes > 0)
+		agent->reapply_at = agent_now() + REAPPLY_DELAY_SECONDS;
+	else if (changes < 0) {
+		addrwatch_free(agent->addr_watch);
+		agent->addr_watch = addrwatch_open();
+	}
+}
+
+/* Compile the applied policy again with the host's current addresses;
+ * only the kernel policies that changed are touched. */
+static void agent_reapply(struct agent *agent)
+{
+	agent->reapply_at = 0;
+	if (!agent->applied)
+		return;
+	log_info("addr", "local addresses changed; applying policy '%s' "
+		 "version %lld to the current addresses",
+		 effective_policy_name(agent->applied),
+		 (long long)effective_policy_version(agent->applied));
+	if (enforce_apply(&agent->cfg, agent->applied) < 0)
+		log_error("addr", "applying policy '%s' to the current "
+			  "addresses failed; the previous addresses stay "
+			  "covered", effective_policy_name(agent->applied));
+}
+
+static int agent_timeout_ms(const struct agent *agent)
+{
+	double due = agent->next_poll;
+	double wait;
+
+	if (agent->reapply_at > 0 && agent->reapply_at < due)
+		due = agent->reapply_at;
+	wait = due - agent_now();
+	if (wait <= 0)
+		return 0;
+	return wait > 3600 ? 3600 * 1000 : (int)(wait * 1000) + 1;
+}
+
 int agent_run(struct agent *agent)
 {
 	while (!agent->stop) {
-		struct pollfd fds[3] = {
+		struct pollfd fds[4] = {
 			{ .fd = agent->signal_fd, .events = POLLIN },
 			{ .fd = agent->control_fd, .events = POLLIN },
 			{ .fd = sync_fd(agent->watch), .events = POLLIN },
+			{ .fd = addrwatch_fd(agent->addr_watch),
+			  .events = POLLIN },
 		};
-		double wait = agent->next_poll - agent_now();
-		int timeout_ms = wait <= 0 ? 0
-				 : wait > 3600 ? 3600 * 1000
-				 : (int)(wait * 1000) + 1;
+		int timeout_ms = agent_timeout_ms(agent);
 
-		if (poll(fds, 3, timeout_ms) < 0 && errno != EINTR) {
+		if (poll(fds, 4, timeout_ms) < 0 && errno != EINTR) {
 			log_error("agent", "poll failed: %s", strerror(errno));
 			return -errno;
 		}
@@ -305,6 +357,10 @@ int agent_run(struct agent *agent)
 					  agent);
 		if (fds[2].revents & (POLLIN | POLLHUP | POLLERR))
 			agent_read_watch(agent);
+		if (fds[3].revents & (POLLIN | POLLERR))
+			agent_read_addresses(agent);
+		if (agent->reapply_at > 0 && agent_now() >= agent->reapply_at)
+			agent_reapply(agent);
 		if (agent_now() >= agent->next_poll)
 			agent_poll(agent);
 	}
@@ -322,6 +378,7 @@ void agent_free(struct agent *agent)
 	if (agent->signal_fd >= 0)
 		close(agent->signal_fd);
 	sync_stop(agent->watch);
+	addrwatch_free(agent->addr_watch);
 	source_free(agent->src);
 	reporter_free(agent->reporter);
 	dynrules_free(&agent->dyn);

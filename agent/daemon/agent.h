@@ -29,6 +29,8 @@ struct agent {
 	struct source *src;
 	struct reporter *reporter;	/* NULL without report_url */
 	struct sync_watch *watch;	/* NULL unless sync is on and running */
+	struct addrwatch *addr_watch;	/* NULL if netlink refused */
+	double reapply_at;	/* CLOCK_MONOTONIC seconds; 0: none due */
 	struct dynrules dyn;
 	json_t *local_store;	/* local policy assigned in the store */
 	json_t *local_entry;	/* local policy assigned in the host entry */
