@@ -20,6 +20,7 @@
 #include "directory.h"
 #include "grammar.h"
 #include "policy_json.h"
+#include "static_report.h"
 #include "store.h"
 
 #include <stdio.h>
@@ -283,6 +284,61 @@ static int policy_import(const char *path, struct policy_doc *doc)
 	return ret;
 }
 
+/* Whether the one -r rule of cmd is in doc. */
+static bool rule_present(const struct policy_doc *doc,
+			 const struct command *cmd)
+{
+	if (cmd->target.rule_count != 1)
+		return false;
+	for (size_t i = 0; i < doc->rule_count; i++)
+		if (strcmp(doc->rules[i].name, cmd->target.rules[0]) == 0)
+			return true;
+	return false;
+}
+
+/* Write a static command to the local store and print what changed. The
+ * local store has one assignment slot: this host's. */
+static int local_apply(struct store *st, const struct command *cmd,
+		       const char *dir)
+{
+	struct policy_doc doc = { 0 };
+	struct static_change change = { 0 };
+	char where[4096];
+	char *lost[] = { "this host" };
+	const char **names;
+	const char *assigned;
+	size_t count;
+	bool was_assigned;
+	int ret = CLI_EXIT_FAILURE;
+
+	if (store_list(st, &names, &count, &assigned) != 0)
+		goto fail;
+	was_assigned = assigned && strcmp(assigned, cmd->target.policy) == 0;
+	if (store_get(st, cmd->target.policy, &doc) == 0)
+		change.rule_existed = rule_present(&doc, cmd);
+	policy_doc_free(&doc);
+	if (store_apply(st, cmd) != 0 || store_commit(st) != 0)
+		goto fail;
+	if (!(cmd->target.delete && cmd->target.rule_count == 0)) {
+		if (store_get(st, cmd->target.policy, &doc) != 0)
+			goto fail;
+		change.version = doc.version;
+		policy_doc_free(&doc);
+	} else if (was_assigned) {
+		change.lost = lost;
+		change.lost_count = 1;
+	}
+	snprintf(where, sizeof(where), "local store %s", dir);
+	change.where = where;
+	change.not_assigned = cmd->target.assign == ASSIGN_UNSET &&
+			      !was_assigned;
+	static_changes_print(cmd, &change);
+	return CLI_EXIT_OK;
+fail:
+	fprintf(stderr, "ipseccmd: %s\n", store_message(st));
+	return ret;
+}
+
 static int local_run(const struct command *cmd, const struct static_request *r)
 {
 	struct store *st = NULL;
@@ -319,8 +375,8 @@ static int local_run(const struct command *cmd, const struct static_request *r)
 		if (store_put(st, &doc) != 0 || store_commit(st) != 0)
 			goto fail;
 	} else {
-		if (store_apply(st, cmd) != 0 || store_commit(st) != 0)
-			goto fail;
+		ret = local_apply(st, cmd, store_dir_choose(r->store_dir));
+		goto out;
 	}
 	ret = CLI_EXIT_OK;
 	goto out;
@@ -367,6 +423,36 @@ static int directory_show(struct dir_conn *conn, const struct command *cmd,
 	return rc;
 }
 
+/* Write a static command to the directory and print what changed. */
+static int directory_apply(struct dir_conn *conn, const struct command *cmd,
+			   const struct static_request *r, const char *host)
+{
+	struct dir_apply_result result = { 0 };
+	struct static_change change = { 0 };
+	char where[4096];
+	int rc;
+
+	rc = dir_static_apply_report(conn, cmd, &r->assign, &result);
+	if (rc == DIR_OK) {
+		if (host)
+			snprintf(where, sizeof(where), "host '%s' in %s", host,
+				 dir_base_dn(conn));
+		else
+			snprintf(where, sizeof(where), "%s", dir_base_dn(conn));
+		change.where = where;
+		change.host = r->assign.host;
+		change.group = r->assign.group;
+		change.version = result.version;
+		change.rule_existed = result.rule_existed;
+		change.not_assigned = result.not_assigned;
+		change.lost = result.lost;
+		change.lost_count = result.lost_count;
+		static_changes_print(cmd, &change);
+	}
+	dir_apply_result_free(&result);
+	return rc;
+}
+
 static int directory_act(struct dir_conn *conn, const struct command *cmd,
 			 const struct static_request *r, const char *host)
 {
@@ -394,7 +480,7 @@ static int directory_act(struct dir_conn *conn, const struct command *cmd,
 		policy_doc_free(&doc);
 		return rc;
 	}
-	return dir_static_apply(conn, cmd, &r->assign);
+	return directory_apply(conn, cmd, r, host);
 }
 
 static int directory_run(const struct command *cmd, struct static_request *r)

@@ -4,14 +4,66 @@
  */
 #include "dir_assign.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
+static bool dn_same(const char *a, const char *b);
+
+/* "host 'h1'", "group 'G'" or "the domain" for an entry that links a
+ * policy; local is the host's own link of -w reg:HOST. */
+static char *link_describe(const struct dir_conn *conn, const char *dn,
+			   bool local)
+{
+	LDAPDN parsed = NULL;
+	char *text = NULL;
+	const char *kind = NULL;
+
+	if (dn_same(dn, conn->root))
+		return strdup("the domain");
+	if (ldap_str2dn(dn, &parsed, LDAP_DN_FORMAT_LDAPV3) == LDAP_SUCCESS &&
+	    parsed && parsed[0] && parsed[1]) {
+		struct berval *parent = &parsed[1][0]->la_value;
+
+		if (parent->bv_len == 5 &&
+		    strncasecmp(parent->bv_val, "Hosts", 5) == 0)
+			kind = local ? "host (local policy)" : "host";
+		else if (parent->bv_len == 6 &&
+			 strncasecmp(parent->bv_val, "Groups", 6) == 0)
+			kind = "group";
+	}
+	if (!kind)
+		text = strdup(dn);
+	else if (asprintf(&text, "%s '%.*s'", kind,
+			  (int)parsed[0][0]->la_value.bv_len,
+			  parsed[0][0]->la_value.bv_val) < 0)
+		text = NULL;
+	ldap_dnfree(parsed);
+	return text;
+}
+
+static int lost_add(struct dir_apply_result *result, char *text)
+{
+	char **grown;
+
+	if (!text)
+		return DIR_ERR_NOMEM;
+	grown = realloc(result->lost, (result->lost_count + 1) *
+					      sizeof(*grown));
+	if (!grown) {
+		free(text);
+		return DIR_ERR_NOMEM;
+	}
+	result->lost = grown;
+	result->lost[result->lost_count++] = text;
+	return DIR_OK;
+}
+
 /* Queue removing every link to the policy (assignments), so a deleted
  * policy leaves no dangling reference even before refint runs. */
 int links_remove(struct dir_conn *conn, struct batch *b,
-			const char *policy_dn)
+		 const char *policy_dn, struct dir_apply_result *result)
 {
 	static const char *const attrs[] = { "ipsecPolicyReference",
 					     "ipsecLocalPolicyReference" };
@@ -42,6 +94,9 @@ int links_remove(struct dir_conn *conn, struct batch *b,
 
 			ret = dn ? batch_value(b, dn, LDAP_MOD_DELETE, attrs[a],
 					       policy_dn) : DIR_ERR_NOMEM;
+			if (ret == DIR_OK && result)
+				ret = lost_add(result,
+					       link_describe(conn, dn, a == 1));
 			ldap_memfree(dn);
 		}
 		ldap_msgfree(res);
@@ -107,7 +162,8 @@ static bool dn_same(const char *a, const char *b)
 int assign_queue(struct dir_conn *conn, struct batch *b,
 			const struct command *cmd,
 			const struct dir_assign_target *t,
-			const char *policy_dn, bool policy_deleted)
+			const char *policy_dn, bool policy_deleted,
+			bool *not_assigned)
 {
 	const char *attr;
 	char *dn = NULL;
@@ -133,6 +189,8 @@ int assign_queue(struct dir_conn *conn, struct batch *b,
 		ret = DIR_OK;
 	if (ret == DIR_OK && n == 1 && dn_same(vals[0], policy_dn))
 		ret = batch_value(b, dn, LDAP_MOD_DELETE, attr, NULL);
+	else if (ret == DIR_OK && not_assigned)
+		*not_assigned = true;
 out:
 	dir_names_free(vals, n);
 	free(dn);

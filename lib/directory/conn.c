@@ -135,6 +135,11 @@ const char *dir_root_dn(const struct dir_conn *conn)
 	return conn->root;
 }
 
+const char *dir_base_dn(const struct dir_conn *conn)
+{
+	return conn->base;
+}
+
 void dir_close(struct dir_conn *conn)
 {
 	if (!conn)

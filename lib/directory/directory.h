@@ -108,6 +108,9 @@ const char *dir_message(const struct dir_conn *conn);
 /* DN of cn=IP Security,cn=System,BASE. */
 const char *dir_root_dn(const struct dir_conn *conn);
 
+/* The directory base DN (dc=example,dc=com). */
+const char *dir_base_dn(const struct dir_conn *conn);
+
 /*
  * DN of a policy: a domain policy when host is NULL, else host's local
  * policy. Builds the DN only; nothing is read. *dn is malloc'd.
@@ -191,6 +194,25 @@ struct dir_assign_target {
  */
 int dir_static_apply(struct dir_conn *conn, const struct command *cmd,
 		     const struct dir_assign_target *target);
+
+/* What one dir_static_apply_report call changed, for its caller to print.
+ * Free with dir_apply_result_free. */
+struct dir_apply_result {
+	uint64_t version;	/* policy version after the write; 0 after -o
+				 * without -r */
+	bool rule_existed;	/* the -r rule was in the policy before */
+	bool not_assigned;	/* -y found the policy not assigned there */
+	char **lost;		/* after -o: "host 'h1'", "group 'G'", "the
+				 * domain", ... that had it assigned */
+	size_t lost_count;
+};
+
+/* dir_static_apply, also filling *result (zeroed first). */
+int dir_static_apply_report(struct dir_conn *conn, const struct command *cmd,
+			    const struct dir_assign_target *target,
+			    struct dir_apply_result *result);
+
+void dir_apply_result_free(struct dir_apply_result *result);
 
 /* Add a host entry (idempotent) and set or clear group membership. */
 int dir_host_add(struct dir_conn *conn, const char *host);

@@ -371,7 +371,8 @@ static int plan_run(struct dir_conn *conn, struct write_plan *p)
  * refint would clear the links too, and a later write removes leftovers.
  */
 static int policy_delete(struct dir_conn *conn, const struct command *cmd,
-			 const char *policy_dn, const struct policy_scan *s)
+			 const char *policy_dn, const struct policy_scan *s,
+			 struct dir_apply_result *result)
 {
 	struct batch first = { 0 };
 	struct batch rest = { 0 };
@@ -385,7 +386,7 @@ static int policy_delete(struct dir_conn *conn, const struct command *cmd,
 		 (unsigned long long)s->version);
 	ret = batch_delete_if(&first, policy_dn, filter);
 	if (ret == DIR_OK)
-		ret = links_remove(conn, &rest, policy_dn);
+		ret = links_remove(conn, &rest, policy_dn, result);
 	for (size_t i = 0; ret == DIR_OK && i < s->owned_count; i++)
 		ret = batch_delete(&rest, s->owned[i]);
 	if (ret == DIR_OK)
@@ -410,9 +411,21 @@ static int doc_load(struct dir_conn *conn, const char *policy_dn,
 	return doc->name ? DIR_OK : DIR_ERR_NOMEM;
 }
 
+/* Whether the one -r rule of cmd is in doc. */
+static bool rule_present(const struct policy_doc *doc,
+			 const struct command *cmd)
+{
+	if (cmd->target.rule_count != 1)
+		return false;
+	for (size_t i = 0; i < doc->rule_count; i++)
+		if (strcmp(doc->rules[i].name, cmd->target.rules[0]) == 0)
+			return true;
+	return false;
+}
+
 static int apply_once(struct dir_conn *conn, const struct command *cmd,
 		      const struct dir_assign_target *t, const char *host,
-		      const char *policy_dn)
+		      const char *policy_dn, struct dir_apply_result *result)
 {
 	struct policy_scan s;
 	struct write_plan p;
@@ -424,7 +437,7 @@ static int apply_once(struct dir_conn *conn, const struct command *cmd,
 	if (ret != DIR_OK)
 		goto out;
 	if (cmd->target.delete && cmd->target.rule_count == 0) {
-		ret = policy_delete(conn, cmd, policy_dn, &s);
+		ret = policy_delete(conn, cmd, policy_dn, &s, result);
 		goto out;
 	}
 	if (cmd->target.delete && !s.exists) {
@@ -435,6 +448,7 @@ static int apply_once(struct dir_conn *conn, const struct command *cmd,
 	ret = doc_load(conn, policy_dn, &s, cmd, &old);
 	if (ret == DIR_OK)
 		ret = doc_load(conn, policy_dn, &s, cmd, &doc);
+	result->rule_existed = rule_present(&old, cmd);
 	if (ret == DIR_OK && store_merge_command(&doc, cmd, conn->message,
 						 sizeof(conn->message)) != 0)
 		ret = cmd->target.delete ? DIR_ERR_NOT_FOUND : DIR_ERR_USAGE;
@@ -444,9 +458,12 @@ static int apply_once(struct dir_conn *conn, const struct command *cmd,
 		ret = plan_policy(conn, &p, policy_dn, &s, s.exists ? &old : NULL,
 				  &doc);
 	if (ret == DIR_OK)
-		ret = assign_queue(conn, &p.assign, cmd, t, policy_dn, false);
+		ret = assign_queue(conn, &p.assign, cmd, t, policy_dn, false,
+				   &result->not_assigned);
 	if (ret == DIR_OK)
 		ret = plan_run(conn, &p);
+	if (ret == DIR_OK)
+		result->version = doc.version;
 out:
 	policy_doc_free(&old);
 	policy_doc_free(&doc);
@@ -480,22 +497,47 @@ struct apply_args {
 	const struct dir_assign_target *target;
 	const char *host;
 	const char *policy_dn;
+	struct dir_apply_result *result;
 };
 
+/* One attempt starts from an empty result, because a lost race repeats
+ * every read. */
 static int apply_attempt(void *arg)
 {
 	struct apply_args *a = arg;
 
-	return apply_once(a->conn, a->cmd, a->target, a->host, a->policy_dn);
+	dir_apply_result_free(a->result);
+	return apply_once(a->conn, a->cmd, a->target, a->host, a->policy_dn,
+			  a->result);
+}
+
+void dir_apply_result_free(struct dir_apply_result *result)
+{
+	for (size_t i = 0; i < result->lost_count; i++)
+		free(result->lost[i]);
+	free(result->lost);
+	memset(result, 0, sizeof(*result));
 }
 
 int dir_static_apply(struct dir_conn *conn, const struct command *cmd,
 		     const struct dir_assign_target *target)
 {
-	struct apply_args a = { conn, cmd, target, NULL, NULL };
+	struct dir_apply_result result = { 0 };
+	int ret = dir_static_apply_report(conn, cmd, target, &result);
+
+	dir_apply_result_free(&result);
+	return ret;
+}
+
+int dir_static_apply_report(struct dir_conn *conn, const struct command *cmd,
+			    const struct dir_assign_target *target,
+			    struct dir_apply_result *result)
+{
+	struct apply_args a = { conn, cmd, target, NULL, NULL, result };
 	char *policy_dn = NULL;
 	int ret;
 
+	memset(result, 0, sizeof(*result));
 	if (cmd->mode != MODE_STATIC || !cmd->target.policy)
 		return dir_fail(conn, DIR_ERR_USAGE,
 				"static mode needs -w and -p PolicyName");

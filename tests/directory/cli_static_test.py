@@ -522,7 +522,36 @@ def admin_without_policy():
     check(rc == 0 and out == "", "-w reg:HOST --list without -p: %r %r" % (out, err))
 
 
+def success_lines():
+    """One line on stdout per change; -y and -o say what they found."""
+    ds = ["-w", "ds:example.com"] + CONN
+    rc, out, err = run(["--add-host=okhost"] + ds)
+    check(rc == 0, "--add-host okhost: " + err.strip())
+    rc, out, err = run(["-p", "Said", "-r", "Ping", "-f", "0+192.0.2.13::ICMP", "-n", "BLOCK"]
+                       + ds)
+    check(rc == 0 and out.startswith("policy 'Said' version 1 in ") and
+          out.rstrip().endswith(": rule 'Ping' added") and len(out.splitlines()) == 1,
+          "a new rule prints one line: %r %r" % (out, err))
+    rc, out, err = run(["-p", "Said", "-r", "Ping", "-f", "0+192.0.2.14::ICMP"] + ds)
+    check(rc == 0 and "version 2" in out and "rule 'Ping' replaced its filters" in out,
+          "new filters print 'replaced its filters': %r" % out)
+    rc, out, err = run(["-p", "Said", "-y", "--host", "okhost"] + ds)
+    check(rc == 0 and "not assigned to host 'okhost'" in out,
+          "-y on an unassigned policy says so: %r %r" % (out, err))
+    rc, out, err = run(["-p", "Said", "-x", "--host", "okhost"] + ds)
+    check(rc == 0 and "assigned to host 'okhost'" in out,
+          "-x --host prints the host: %r %r" % (out, err))
+    rc, out, err = run(["-p", "Said", "-x"] + ds)
+    check(rc == 0 and "assigned to the domain" in out, "-x prints the domain: %r" % out)
+    rc, out, err = run(["-p", "Said", "-o"] + ds)
+    check(rc == 0 and "policy 'Said' in " in out and out.rstrip().endswith(": deleted"),
+          "-o prints the deletion: %r" % out)
+    check("warning" in err and "host 'okhost'" in err and "the domain" in err,
+          "-o of an assigned policy names what loses it: %r" % err)
+
+
 def main():
+    success_lines()
     admin_without_policy()
     reference_examples()
     real_world_rows()

@@ -107,6 +107,18 @@ lacks out '"format": "ipseccmd-command"' "--list --json"
 run 0 --store-dir="$store" -w reg -p Legacy --json -r R -n BLOCK
 contains err "--store-dir is ignored with --json" "--json on a static write"
 contains out '"format": "ipseccmd-command"' "--json on a static write"
+# Each change prints one line; -y and -o say what they found.
+run 0 --store-dir="$store" -w reg -p Said -r Ping -f '0+192.0.2.13::ICMP' -n BLOCK
+contains out "policy 'Said' version 1 in local store $store: rule 'Ping' added" "new rule"
+run 0 --store-dir="$store" -w reg -p Said -r Ping -n PASS
+contains out "version 2 in local store $store: rule 'Ping' updated" "-n only"
+run 0 --store-dir="$store" -w reg -p Said -y
+contains out "not assigned to this host, so nothing changed" "-y unassigned"
+run 0 --store-dir="$store" -w reg -p Said -x
+contains out "assigned to this host" "-x"
+run 0 --store-dir="$store" -w reg -p Said -o
+contains out "policy 'Said' in local store $store: deleted" "-o"
+contains err "warning: policy 'Said' was assigned" "-o of the assigned policy"
 run 2 --store-dir="$store" -w reg -x --list
 contains err "missing policy name" "-x without -p"
 
