@@ -142,11 +142,39 @@ static long separator_find(const char *text, size_t len)
 	return found;
 }
 
+/* The user's filter text with ":TCP" as its protocol, the usual one for a
+ * port: "0+192.0.2.0/24:80" gives "0+192.0.2.0/24:80:TCP" and "0:80+*"
+ * gives "0:80+*::TCP". A closing ')' or ']' mark stays last. */
+static char *filter_with_tcp(const char *text)
+{
+	size_t len = strlen(text), body_len = len;
+	long sep;
+	unsigned colons = 0;
+	int depth = 0;
+	char *out = NULL;
+
+	if (len > 0 && (text[len - 1] == ')' || text[len - 1] == ']'))
+		body_len--;
+	sep = separator_find(text, body_len);
+	for (size_t i = sep >= 0 ? (size_t)sep + 1 : 0; i < body_len; i++) {
+		if (text[i] == '{')
+			depth++;
+		else if (text[i] == '}' && depth > 0)
+			depth--;
+		else if (depth == 0 && text[i] == ':')
+			colons++;
+	}
+	if (asprintf(&out, "%.*s%s%s", (int)body_len, text,
+		     colons >= 1 ? ":TCP" : "::TCP", text + body_len) < 0)
+		return NULL;
+	return out;
+}
+
 static int filter_check_ports(const char *text, int argi,
 			      struct filter_spec *f, struct diag_list *diags)
 {
 	struct filter_spec bare;
-	char *hint;
+	char *hint, *tcp_hint;
 	int ret;
 
 	if (f->src_port == 0 && f->dst_port == 0)
@@ -159,12 +187,18 @@ static int filter_check_ports(const char *text, int argi,
 	hint = filter_format(&bare);
 	if (!hint)
 		return GRAMMAR_ENOMEM;
-	if (f->protocol == PROTO_ANY)
+	if (f->protocol == PROTO_ANY) {
+		tcp_hint = filter_with_tcp(text);
+		if (!tcp_hint) {
+			free(hint);
+			return GRAMMAR_ENOMEM;
+		}
 		ret = diag_add(diags, GRAMMAR_BAD_PORT, argi, 0,
 			       "port without a protocol in filter '%s': add "
-			       "the protocol, such as '0:80+*::TCP', or "
-			       "write '%s' for all ports", text, hint);
-	else
+			       "the protocol, such as '%s', or write '%s' for "
+			       "all ports", text, tcp_hint, hint);
+		free(tcp_hint);
+	} else
 		ret = diag_add(diags, GRAMMAR_BAD_PORT, argi, 0,
 			       "port on protocol %s in filter '%s': ports "
 			       "apply only to tcp, udp, sctp, udplite and "

@@ -448,6 +448,26 @@ static void filter_mistyped_ipv4(void **state)
 	}
 }
 
+static void filter_port_hint_own(void **state)
+{
+	struct diag_list diags = { 0 };
+	struct filter_spec f;
+
+	(void)state;
+	assert_int_equal(filter_parse("192.0.2.11+192.0.2.0/24:80", 0, &f,
+				      &diags), GRAMMAR_BAD_PORT);
+	assert_true(diags.count > 0);
+	assert_non_null(strstr(diags.items[0].message,
+			       "'192.0.2.11+192.0.2.0/24:80:TCP'"));
+	diag_list_free(&diags);
+
+	/* A source port alone: the protocol goes after an empty port. */
+	assert_int_equal(filter_parse("(0:80+*)", 0, &f, &diags),
+			 GRAMMAR_BAD_PORT);
+	assert_non_null(strstr(diags.items[0].message, "'(0:80+*::TCP)'"));
+	diag_list_free(&diags);
+}
+
 static void auth_key_not_echoed(void **state)
 {
 	struct auth_method a;
@@ -483,6 +503,7 @@ int main(void)
 		cmocka_unit_test(filter_invalid_table),
 		cmocka_unit_test(filter_fields_exact),
 		cmocka_unit_test(filter_mistyped_ipv4),
+		cmocka_unit_test(filter_port_hint_own),
 		cmocka_unit_test(offer_valid_table),
 		cmocka_unit_test(offer_invalid_table),
 		cmocka_unit_test(mm_valid_table),
