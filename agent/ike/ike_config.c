@@ -56,13 +56,11 @@ static int ike_rule_build(const struct ike_rule_ref *ref,
 	int ret = -ENOMEM;
 
 	b.version = ref->version == IKE_VERSION_1 ? 1 : 2;
-#ifdef IKE_HAVE_RULE_VERSION
 	/* The rule carries its policy's version; an explicit version in the
 	 * reference still wins. */
 	if (ref->version == IKE_VERSION_DEFAULT && ref->rule &&
 	    ref->rule->ike_version == IKE_V1)
 		b.version = 1;
-#endif
 	snprintf(name, sizeof(name), "rule-%08lx", (unsigned long)ref->reqid);
 
 	ike_text_printf(conns, "\t# policy '");

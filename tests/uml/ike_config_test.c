@@ -144,7 +144,6 @@ static void ikev1_drops_gcm_offer(void **state)
 	ike_config_free(&cfg);
 }
 
-#ifdef IKE_HAVE_RULE_VERSION
 /* A rule read from an IKEv1 policy carries the policy's version, and the
  * reference's default takes it; an explicit reference version wins. */
 static void rule_version_from_policy(void **state)
@@ -167,7 +166,6 @@ static void rule_version_from_policy(void **state)
 	assert_non_null(strstr(cfg.conns, "\t\tversion = 2\n"));
 	ike_config_free(&cfg);
 }
-#endif
 
 static void ikev1_gcm_only_gets_no_conn(void **state)
 {
@@ -597,9 +595,7 @@ int main(void)
 		cmocka_unit_test(names_cannot_break_lines),
 		cmocka_unit_test(any_to_any_both_families),
 		cmocka_unit_test(acquire_expiry_from_soft_rules),
-#ifdef IKE_HAVE_RULE_VERSION
 		cmocka_unit_test(rule_version_from_policy),
-#endif
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
