@@ -64,7 +64,8 @@ static int json_print(const struct command *cmd)
 static bool store_admin_given(const struct cli_options *opts)
 {
 	static const char *const names[] = { "list", "add-host", "add-group",
-					     "remove-host", "import" };
+					     "remove-host", "delete-host",
+					     "import" };
 
 	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
 		if (cli_option_given(opts, names[i]))

@@ -9,11 +9,13 @@
  *   assignment  --host=NAME --group=NAME (with -x / -y and -w ds)
  *   hosts       --add-host=NAME [--to-group=GROUP]
  *               --remove-host=NAME --from-group=GROUP  --add-group=NAME
+ *               --delete-host=NAME
  *   local store --store-dir=DIR
  *   show, move  --list --show-policy [--show-secrets] [--json]
  *               --export=FILE --import=FILE
  *
- * --list, --add-host, --add-group, --remove-host and --import need no -p,
+ * --list, --add-host, --add-group, --remove-host, --delete-host and
+ * --import need no -p,
  * so target.policy may be NULL here.
  */
 #include "cli.h"
@@ -35,6 +37,7 @@ struct static_request {
 	struct dir_assign_target assign;
 	const char *add_host;
 	const char *remove_host;
+	const char *delete_host;
 	const char *to_group;
 	const char *from_group;
 	const char *add_group;
@@ -87,6 +90,7 @@ static int request_read(struct cli_options *opts, struct static_request *r)
 	r->assign.group = value_take(opts, "group", &missing);
 	r->add_host = value_take(opts, "add-host", &missing);
 	r->remove_host = value_take(opts, "remove-host", &missing);
+	r->delete_host = value_take(opts, "delete-host", &missing);
 	r->to_group = value_take(opts, "to-group", &missing);
 	r->from_group = value_take(opts, "from-group", &missing);
 	r->add_group = value_take(opts, "add-group", &missing);
@@ -105,8 +109,10 @@ static int request_read(struct cli_options *opts, struct static_request *r)
 		return CLI_EXIT_USAGE;
 	}
 	if (r->remove_host && !r->from_group) {
-		fputs("ipseccmd: --remove-host=NAME needs --from-group=GROUP\n",
-		      stderr);
+		fprintf(stderr, "ipseccmd: --remove-host=%s needs --from-group=GROUP "
+				"to end a group membership; to delete the host's entry, "
+				"write --delete-host=%s\n",
+			r->remove_host, r->remove_host);
 		return CLI_EXIT_USAGE;
 	}
 	if ((r->to_group && !r->add_host) || (r->from_group && !r->remove_host)) {
@@ -388,18 +394,40 @@ out:
 	return ret;
 }
 
+/* Host and group changes, one line on stdout for each. */
 static int hosts_run(struct dir_conn *conn, const struct static_request *r)
 {
+	const char *base = dir_base_dn(conn);
 	int rc = DIR_OK;
 
-	if (r->add_group)
+	if (r->add_group) {
 		rc = dir_group_add(conn, r->add_group);
-	if (rc == DIR_OK && r->add_host)
+		if (rc == DIR_OK)
+			printf("group '%s' in %s: added\n", r->add_group, base);
+	}
+	if (rc == DIR_OK && r->add_host) {
 		rc = dir_host_add(conn, r->add_host);
-	if (rc == DIR_OK && r->add_host && r->to_group)
+		if (rc == DIR_OK)
+			printf("host '%s' in %s: added\n", r->add_host, base);
+	}
+	if (rc == DIR_OK && r->add_host && r->to_group) {
 		rc = dir_group_member(conn, r->add_host, r->to_group, true);
-	if (rc == DIR_OK && r->remove_host)
+		if (rc == DIR_OK)
+			printf("host '%s' in %s: member of group '%s'\n",
+			       r->add_host, base, r->to_group);
+	}
+	if (rc == DIR_OK && r->remove_host) {
 		rc = dir_group_member(conn, r->remove_host, r->from_group, false);
+		if (rc == DIR_OK)
+			printf("host '%s' in %s: not a member of group '%s'\n",
+			       r->remove_host, base, r->from_group);
+	}
+	if (rc == DIR_OK && r->delete_host) {
+		rc = dir_host_delete(conn, r->delete_host);
+		if (rc == DIR_OK)
+			printf("host '%s' in %s: deleted\n", r->delete_host,
+			       base);
+	}
 	return rc;
 }
 
@@ -461,7 +489,7 @@ static int directory_act(struct dir_conn *conn, const struct command *cmd,
 	size_t count = 0;
 	int rc;
 
-	if (r->add_host || r->remove_host || r->add_group)
+	if (r->add_host || r->remove_host || r->delete_host || r->add_group)
 		return hosts_run(conn, r);
 	if (r->list) {
 		rc = dir_policy_list(conn, host, &names, &count);
@@ -533,7 +561,7 @@ int cli_run_static(const struct command *cmd, const struct cli_options *opts)
 		return CLI_EXIT_USAGE;
 	}
 	if (is_local_store(cmd)) {
-		if (r.add_host || r.remove_host || r.add_group ||
+		if (r.add_host || r.remove_host || r.delete_host || r.add_group ||
 		    r.assign.host || r.assign.group) {
 			fputs("ipseccmd: hosts and groups live in the directory; use -w ds\n",
 			      stderr);

@@ -90,6 +90,9 @@ static const struct usage_line lines[] = {
 	  "with --add-host: make the host a member of Group" },
 	{ M_STA, "--remove-host=Name",
 	  "with --from-group=Group: end the host's membership; needs no -p" },
+	{ M_STA, "--delete-host=Name",
+	  "-w ds: delete the host's entry and the local policies stored "
+	  "below it; needs no -p" },
 	{ M_STA, "--add-group=Name", "-w ds: create a host group; needs no -p" },
 	{ M_STA, "--host=Name | --group=Name",
 	  "with -x or -y and -w ds: assign to one host or one host group "
@@ -155,7 +158,8 @@ static const struct {
 	{ M_STA, "ipseccmd [rule options] -w reg|ds[:Location] "
 		 "-p Policy[:Minutes] [--ike=1|2] [-r Rule] [-x | -y] [-o]" },
 	{ M_STA, "ipseccmd -w reg|ds[:Location] --list | --import=File | "
-		 "--add-host=Name | --add-group=Name | --remove-host=Name" },
+		 "--add-host=Name | --add-group=Name | --remove-host=Name | "
+		 "--delete-host=Name" },
 	{ M_QRY, "ipseccmd [\\\\ComputerName] show filters|policies|auth|"
 		 "stats|sas|all ..." },
 };

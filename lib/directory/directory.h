@@ -220,6 +220,9 @@ int dir_group_add(struct dir_conn *conn, const char *group);
 int dir_group_member(struct dir_conn *conn, const char *host,
 		     const char *group, bool add);
 
+/* Delete a host's entry and the local policies stored below it. */
+int dir_host_delete(struct dir_conn *conn, const char *host);
+
 /* Names of the domain policies (host NULL) or of a host's local policies,
  * sorted; free with dir_names_free. */
 int dir_policy_list(struct dir_conn *conn, const char *host, char ***names,

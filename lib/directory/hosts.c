@@ -74,13 +74,19 @@ int dir_group_member(struct dir_conn *conn, const char *host,
 	int ret;
 
 	ret = dir_host_find(conn, host, &host_dn);
+	if (ret == DIR_ERR_NOT_FOUND && !add)
+		dir_fail(conn, ret, "host '%s' not found, so it is in no group",
+			 host);
 	if (ret == DIR_OK)
 		ret = dir_group_dn(conn, group, &group_dn);
 	if (ret == DIR_OK) {
 		ret = dir_read_attr(conn, group_dn, "ipsecName", &vals, &n);
-		if (ret == DIR_ERR_NOT_FOUND)
+		if (ret == DIR_ERR_NOT_FOUND && add)
 			dir_fail(conn, ret, "group '%s' not found; create it with --add-group=%s",
 				 group, group);
+		else if (ret == DIR_ERR_NOT_FOUND)
+			dir_fail(conn, ret, "group '%s' not found, so host '%s' is not its member; check the name",
+				 group, host);
 	}
 	if (ret == DIR_OK)
 		ret = batch_value(&b, host_dn, add ? LDAP_MOD_ADD : LDAP_MOD_DELETE,
@@ -93,6 +99,70 @@ int dir_group_member(struct dir_conn *conn, const char *host,
 	batch_free(&b);
 	dir_names_free(vals, n);
 	free(group_dn);
+	free(host_dn);
+	return ret;
+}
+
+/* Longer DNs first, so every child goes before its parent. */
+static int dn_deeper_first(const void *a, const void *b)
+{
+	size_t la = strlen(*(char *const *)a), lb = strlen(*(char *const *)b);
+
+	return la < lb ? 1 : la > lb ? -1 : 0;
+}
+
+int dir_host_delete(struct dir_conn *conn, const char *host)
+{
+	char *attrs[] = { LDAP_NO_ATTRS, NULL };
+	char *host_dn = NULL;
+	char **dns = NULL;
+	size_t count = 0;
+	LDAPMessage *res = NULL;
+	struct batch b = { 0 };
+	int rc, ret;
+
+	ret = dir_host_find(conn, host, &host_dn);
+	if (ret != DIR_OK)
+		goto out;
+	/* The host's local policies and their parts live below its entry. */
+	rc = ldap_search_ext_s(conn->ld, host_dn, LDAP_SCOPE_SUBTREE,
+			       "(objectClass=*)", attrs, 1, NULL, NULL, NULL,
+			       LDAP_NO_LIMIT, &res);
+	if (rc != LDAP_SUCCESS) {
+		ret = dir_fail_ldap(conn, rc, NULL,
+				    "cannot read the entries of host '%s'", host);
+		goto out;
+	}
+	dns = calloc((size_t)ldap_count_entries(conn->ld, res) + 1,
+		     sizeof(*dns));
+	if (!dns) {
+		ret = DIR_ERR_NOMEM;
+		goto out;
+	}
+	for (LDAPMessage *e = ldap_first_entry(conn->ld, res); e;
+	     e = ldap_next_entry(conn->ld, e)) {
+		char *dn = ldap_get_dn(conn->ld, e);
+
+		if (!dn) {
+			ret = DIR_ERR_NOMEM;
+			goto out;
+		}
+		dns[count] = strdup(dn);
+		ldap_memfree(dn);
+		if (!dns[count++]) {
+			ret = DIR_ERR_NOMEM;
+			goto out;
+		}
+	}
+	qsort(dns, count, sizeof(*dns), dn_deeper_first);
+	for (size_t i = 0; ret == DIR_OK && i < count; i++)
+		ret = batch_delete(&b, dns[i]);
+	if (ret == DIR_OK)
+		ret = batch_run_plain(conn, &b, true);
+out:
+	dir_names_free(dns, count);
+	batch_free(&b);
+	ldap_msgfree(res);
 	free(host_dn);
 	return ret;
 }

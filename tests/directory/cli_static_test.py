@@ -550,7 +550,35 @@ def success_lines():
           "-o of an assigned policy names what loses it: %r" % err)
 
 
+def host_hints_and_delete():
+    """--remove-host hints, and --delete-host with the host's local policy."""
+    ds = ["-w", "ds:example.com"] + CONN
+    rc, out, err = run(["--remove-host=hinthost"] + ds)
+    check(rc == 2 and "--from-group=GROUP" in err and "--delete-host=hinthost" in err,
+          "--remove-host alone names both fixes: %r" % err)
+    rc, out, err = run(["--add-host=hinthost"] + ds)
+    check(rc == 0 and "host 'hinthost' in " in out, "--add-host prints a line: %r %r" % (out, err))
+    rc, out, err = run(["--remove-host=hinthost", "--from-group=No Such Group"] + ds)
+    check(rc == 1 and "'No Such Group' not found" in err and "--add-group" not in err,
+          "--remove-host from an unknown group does not suggest creating it: %r" % err)
+    rc, out, err = run(["-w", "reg:hinthost", "-p", "Local", "-r", "R", "-f", "0+192.0.2.5",
+                        "--ldap-base=" + BASE] + CONN)
+    check(rc == 0, "local policy of hinthost: " + err.strip())
+    hosts = ldap_search(ROOT, "(&(objectClass=ipsecHost)(ipsecName=hinthost))")
+    check(len(hosts) == 1, "hinthost exists before --delete-host")
+    below = ldap_search(list(hosts)[0]) if hosts else {}
+    check(len(below) > 2, "hinthost has local policy entries below it (%d)" % len(below))
+    rc, out, err = run(["--delete-host=hinthost"] + ds)
+    check(rc == 0 and out.rstrip().endswith(": deleted"), "--delete-host: %r %r" % (out, err))
+    check(not ldap_search(ROOT, "(ipsecName=hinthost)"), "--delete-host removes the host entry")
+    if hosts:
+        check(not ldap_search(list(hosts)[0]), "--delete-host removes the entries below it")
+    rc, out, err = run(["--delete-host=hinthost"] + ds)
+    check(rc == 1 and "'hinthost' not found" in err, "--delete-host twice: %r" % err)
+
+
 def main():
+    host_hints_and_delete()
     success_lines()
     admin_without_policy()
     reference_examples()

@@ -48,6 +48,7 @@ contains out "-p Name[:Minutes]" "-w /?"
 lacks out "show Topic" "-w /?"
 for option in --ike=1 --list --show-policy --show-secrets --export=File \
 	--import=File --add-host=Name --to-group=Group --remove-host=Name \
+	--delete-host=Name \
 	--add-group=Name --host=Name --store-dir=Dir --ldap-uri=URI \
 	--ldap-base=DN --bind-dn=DN --password-file=File --sasl-external \
 	--starttls --tls-cert=File --tls-key=File --tls-ca=File; do
@@ -98,6 +99,11 @@ run 0 --store-dir="$store" -w reg --list
 contains out "Copy" "--import without -p"
 run 2 --store-dir="$store" -w reg --add-host=h1
 contains err "use -w ds" "--add-host on the local store"
+run 2 --store-dir="$store" -w reg --delete-host=h1
+contains err "use -w ds" "--delete-host on the local store"
+run 2 -w ds --remove-host=h1
+contains err "--from-group=GROUP" "--remove-host alone"
+contains err "--delete-host=h1" "--remove-host alone"
 run 2 --store-dir="$store" -w reg --show-policy
 contains err '-p "Policy Name"' "--show-policy without -p"
 run 0 --store-dir="$store" -w reg -p Legacy --json --list
