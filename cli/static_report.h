@@ -9,7 +9,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-/* What one static-mode write changed. */
+/* The changes of one static-mode write, as the success lines name them. */
 struct static_change {
 	const char *where;	/* "dc=example,dc=com", "local store DIR" */
 	const char *host;	/* --host of -x / -y, or NULL */

@@ -195,8 +195,8 @@ struct dir_assign_target {
 int dir_static_apply(struct dir_conn *conn, const struct command *cmd,
 		     const struct dir_assign_target *target);
 
-/* What one dir_static_apply_report call changed, for its caller to print.
- * Free with dir_apply_result_free. */
+/* The changes of one dir_static_apply_report call, for its caller to
+ * print. Free with dir_apply_result_free. */
 struct dir_apply_result {
 	uint64_t version;	/* policy version after the write; 0 after -o
 				 * without -r */

@@ -108,7 +108,9 @@ static int dn_deeper_first(const void *a, const void *b)
 {
 	size_t la = strlen(*(char *const *)a), lb = strlen(*(char *const *)b);
 
-	return la < lb ? 1 : la > lb ? -1 : 0;
+	if (la == lb)
+		return 0;
+	return la < lb ? 1 : -1;
 }
 
 int dir_host_delete(struct dir_conn *conn, const char *host)
