@@ -102,7 +102,8 @@ static bool json_dispatched(const struct command *cmd,
 		cli_option_given(opts, "list"));
 }
 
-/* --refresh stands alone: the agent's own socket option may follow it. */
+/* --refresh takes no other words; only the agent's socket option may go
+ * with it. */
 static int refresh_run(int argc, struct cli_options *opts)
 {
 	cli_option_take(opts, "refresh");

@@ -523,7 +523,7 @@ def admin_without_policy():
 
 
 def success_lines():
-    """One line on stdout per change; -y and -o say what they found."""
+    """One line on stdout per change; -y and -o report what they found."""
     ds = ["-w", "ds:example.com"] + CONN
     rc, out, err = run(["--add-host=okhost"] + ds)
     check(rc == 0, "--add-host okhost: " + err.strip())
