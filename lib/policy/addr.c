@@ -67,11 +67,10 @@ static bool dns_name_valid(const char *text, size_t len)
 	return !all_numeric;
 }
 
-/* Whether the first two labels of a name are all digits ("192.0.2.1x",
- * "10.1.2.3.4", "192.0.2.11-192.0.2.13"). No real host name starts so,
- * while "10.example.com" does not, so such a text is a mistyped IPv4
- * address that the agent could never resolve. */
-static bool is_mistyped_ipv4(const char *text, size_t len)
+/* The first two labels all digits ("192.0.2.1x", "10.1.2.3.4x",
+ * "192.0.2.11-192.0.2.13") mark a mistyped IPv4 address that the agent
+ * could never resolve; "10.example.com" is a name. */
+bool addr_is_mistyped_ipv4(const char *text, size_t len)
 {
 	size_t i = 0;
 
@@ -289,8 +288,10 @@ static int addr_parse_ipv4(const char *text, size_t len, const char *mask,
 	if (inet_pton(AF_INET, buf, out->bytes) != 1)
 		return diag_add(diags, GRAMMAR_BAD_ADDRESS, argi, 0,
 				"invalid IPv4 address '%.*s' in %s: write "
-				"four numbers from 0 to 255, such as "
-				"192.0.2.10", (int)len, text, context);
+				"four numbers from 0 to 255 such as "
+				"192.0.2.10, address/mask, a wildcard "
+				"network such as 192.0.2.*, or a DNS name",
+				(int)len, text, context);
 	if (mask) {
 		ret = ipv4_mask_parse(mask, mask_len, argi, context, &prefix,
 				      diags);
@@ -380,7 +381,7 @@ int addr_parse(const char *text, size_t len, bool allow_mask, int argi,
 	if (looks_like_ipv4(text, addr_len))
 		return addr_parse_ipv4(text, addr_len, mask, mask_len, argi,
 				       context, out, diags);
-	if (is_mistyped_ipv4(text, addr_len))
+	if (addr_is_mistyped_ipv4(text, addr_len))
 		return diag_add(diags, GRAMMAR_BAD_ADDRESS, argi, 0,
 				"invalid address '%.*s' in %s: write an IP "
 				"address, address/mask, a wildcard network "

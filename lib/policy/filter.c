@@ -208,6 +208,14 @@ static int filter_check_ports(const char *text, int argi,
 	return ret;
 }
 
+static bool has_non_address_char(const char *text, size_t len)
+{
+	for (size_t i = 0; i < len; i++)
+		if (!strchr("0123456789.*/:", text[i]))
+			return true;
+	return false;
+}
+
 static int filter_parse_sides(const char *text, const char *body,
 			      size_t blen, int argi, const char *context,
 			      struct filter_spec *out,
@@ -218,6 +226,18 @@ static int filter_parse_sides(const char *text, const char *body,
 	long sep = separator_find(body, blen);
 	int ret;
 
+	/* "192.0.2.11-192.0.2.13" is a range, which filters cannot express,
+	 * so adding '+*' as below would only lead to the next error. A bare
+	 * address such as "192.0.2.1:80" keeps the advice below. */
+	if (sep == -1 && addr_is_mistyped_ipv4(body, blen) &&
+	    has_non_address_char(body, blen))
+		return diag_add(diags, GRAMMAR_BAD_ADDRESS, argi, 0,
+				"invalid filter '%s': '%.*s' is not an "
+				"address; write an IP address, address/mask, "
+				"a wildcard network such as 192.0.2.*, or a "
+				"DNS name, with '+' or '=' and the other side, "
+				"such as '0+192.0.2.0/24'", text, (int)blen,
+				body);
 	if (sep == -1)
 		return diag_add(diags, GRAMMAR_BAD_FILTER, argi, 0,
 				"invalid filter '%s': missing '=' or '+' "

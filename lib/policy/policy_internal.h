@@ -90,6 +90,10 @@ bool dh_group_is_weak(int group);
 int addr_parse(const char *text, size_t len, bool allow_mask, int argi,
 	       const char *context, struct addr_spec *out,
 	       struct diag_list *diags);
+
+/* Whether text[0..len) starts with two all-digit labels ("192.0.2.1x"):
+ * a mistyped IPv4 address, never a host name. */
+bool addr_is_mistyped_ipv4(const char *text, size_t len);
 /* Zero host bits beyond the prefix, with a warning that shows the network
  * actually used. */
 int addr_normalize(struct addr_spec *a, int argi, const char *context,

@@ -424,6 +424,15 @@ static void filter_mistyped_ipv4(void **state)
 	assert_int_equal(filter_parse("10.1.2.3.4+*", 0, &f, &dotted),
 			 GRAMMAR_BAD_ADDRESS);
 	assert_non_null(strstr(dotted.items[0].message, "'10.1.2.3.4'"));
+	assert_non_null(strstr(dotted.items[0].message, "192.0.2.*"));
+	diag_list_free(&dotted);
+
+	/* A range alone, without '+' or '=', gets the same advice. */
+	assert_int_equal(filter_parse("192.0.2.11-192.0.2.13", 0, &f, &dotted),
+			 GRAMMAR_BAD_ADDRESS);
+	assert_non_null(strstr(dotted.items[0].message,
+			       "'192.0.2.11-192.0.2.13' is not an address"));
+	assert_non_null(strstr(dotted.items[0].message, "192.0.2.*"));
 	diag_list_free(&dotted);
 
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
