@@ -380,6 +380,9 @@ static int local_run(const struct command *cmd, const struct static_request *r)
 			goto out;
 		if (store_put(st, &doc) != 0 || store_commit(st) != 0)
 			goto fail;
+		printf("policy '%s' in local store %s: imported from %s\n",
+		       doc.name, store_dir_choose(r->store_dir),
+		       r->import_file);
 	} else {
 		ret = local_apply(st, cmd, store_dir_choose(r->store_dir));
 		goto out;
@@ -505,6 +508,11 @@ static int directory_act(struct dir_conn *conn, const struct command *cmd,
 		if (policy_import(r->import_file, &doc) != 0)
 			return -1;
 		rc = dir_policy_store(conn, host, &doc);
+		if (rc == DIR_OK)
+			printf("policy '%s' in %s%s%s%s: imported from %s\n",
+			       doc.name, host ? "host '" : "", host ? host : "",
+			       host ? "' in " : "", dir_base_dn(conn),
+			       r->import_file);
 		policy_doc_free(&doc);
 		return rc;
 	}

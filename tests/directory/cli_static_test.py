@@ -438,6 +438,8 @@ def local_store_checks(d, d2):
     check(rc == 0, "export: " + err.strip())
     rc, out, err = run(["-w", "ds:example.com", "-p", "A", "--import=" + exp] + CONN)
     check(rc == 0, "import into the directory: " + err.strip())
+    check(out == "policy 'A' in %s: imported from %s\n" % (BASE, exp),
+          "import prints one line: %r" % out)
     a = export(["-w", "reg", "-p", "A"][:4] + ["--store-dir=" + d])
     b = export(["-w", "ds:example.com", "-p", "A"] + CONN)
     if a and b:

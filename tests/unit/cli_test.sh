@@ -95,6 +95,7 @@ contains out '"format": "ipseccmd-policy"' "--show-policy --json"
 contains out '"ike_version": 1' "--show-policy --json"
 sed 's/"Legacy"/"Copy"/' "$tmp/out" >"$tmp/copy.json"
 run 0 --store-dir="$store" -w reg --import="$tmp/copy.json"
+contains out "policy 'Copy' in local store $store: imported from $tmp/copy.json" "--import"
 run 0 --store-dir="$store" -w reg --list
 contains out "Copy" "--import without -p"
 run 2 --store-dir="$store" -w reg --add-host=h1
