@@ -73,21 +73,30 @@ static bool store_admin_given(const struct cli_options *opts)
 	return false;
 }
 
+/* Run the mode's handler. A handler reports a usage error in one line,
+ * and the synopsis follows it, as after a grammar error. */
 static int dispatch(const struct command *cmd, struct cli_options *opts)
 {
+	int ret = CLI_EXIT_OK;
+
 	switch (cmd->mode) {
 	case MODE_STATIC:
-		return cli_run_static(cmd, opts);
+		ret = cli_run_static(cmd, opts);
+		break;
 	case MODE_QUERY:
-		return cli_run_query(cmd, opts);
+		ret = cli_run_query(cmd, opts);
+		break;
 	case MODE_DYNAMIC:
 	case MODE_DYNAMIC_DELETE:
-		return cli_run_dynamic(cmd, opts);
+		ret = cli_run_dynamic(cmd, opts);
+		break;
 	case MODE_HELP:
+		cli_usage_print(stdout, cmd->help_mode);
 		break;
 	}
-	cli_usage_print(stdout, cmd->help_mode);
-	return CLI_EXIT_OK;
+	if (ret == CLI_EXIT_USAGE)
+		cli_synopsis_print(stderr);
+	return ret;
 }
 
 /* Whether --json goes to the mode handler, which prints its own result
@@ -106,6 +115,8 @@ static bool json_dispatched(const struct command *cmd,
  * with it. */
 static int refresh_run(int argc, struct cli_options *opts)
 {
+	int ret;
+
 	cli_option_take(opts, "refresh");
 	if (argc > 1) {
 		fputs("ipseccmd: --refresh takes no other words: write "
@@ -113,7 +124,10 @@ static int refresh_run(int argc, struct cli_options *opts)
 		cli_synopsis_print(stderr);
 		return CLI_EXIT_USAGE;
 	}
-	return cli_run_refresh(opts);
+	ret = cli_run_refresh(opts);
+	if (ret == CLI_EXIT_USAGE)
+		cli_synopsis_print(stderr);
+	return ret;
 }
 
 int main(int argc, char **argv)

@@ -104,6 +104,7 @@ run 2 --store-dir="$store" -w reg --delete-host=h1
 contains err "use -w ds" "--delete-host on the local store"
 run 2 -w ds --remove-host=h1
 contains err "--from-group=GROUP" "--remove-host alone"
+contains err "usage: ipseccmd" "--remove-host alone"
 contains err "--delete-host=h1" "--remove-host alone"
 run 2 --store-dir="$store" -w reg --show-policy
 contains err '-p "Policy Name"' "--show-policy without -p"
