@@ -161,7 +161,8 @@ static const struct {
 		 "--add-host=Name | --add-group=Name | --remove-host=Name | "
 		 "--delete-host=Name" },
 	{ M_QRY, "ipseccmd [\\\\ComputerName] show filters|policies|auth|"
-		 "stats|sas|all ..." },
+		 "stats|sas|all ... [--fleet] [--json]" },
+	{ M_DYN, "ipseccmd --refresh [--agent-socket=Path]" },
 };
 
 static unsigned mode_bits(enum command_mode mode)
