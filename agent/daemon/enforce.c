@@ -87,10 +87,11 @@ static int decode(const json_t *effective, struct decoded *d)
 
 	for (size_t i = 0; i < d->doc.rule_count; i++)
 		d->refs[d->ref_count++] = (struct spd_rule_ref){
-			d->doc.rules[i].name, &d->doc.rules[i].rule };
+			.name = d->doc.rules[i].name,
+			.rule = &d->doc.rules[i].rule };
 	for (size_t i = 0; i < d->dynamic_count; i++)
 		d->refs[d->ref_count++] = (struct spd_rule_ref){
-			d->dynamic_names[i], &d->dynamic[i] };
+			.name = d->dynamic_names[i], .rule = &d->dynamic[i] };
 	ret = 0;
 out:
 	if (ret < 0)
@@ -140,6 +141,57 @@ static void exemptions_save(const struct agent_config *cfg,
 	free(path);
 	free(text);
 	json_decref(json);
+}
+
+/*
+ * Record, per rule, how many filters installed nothing, so reports and
+ * show name the rules that enforce only part of their filters. The file holds
+ * {"RULE": {"skipped": N, "filters": M}} for rules with N > 0.
+ */
+static void skips_save(const struct agent_config *cfg,
+		       const struct decoded *d, const size_t *skipped)
+{
+	json_t *json = json_object();
+	char *text = NULL;
+	char *path = config_state_path(cfg, "skipped-filters");
+
+	for (size_t i = 0; json && i < d->ref_count; i++) {
+		const struct spd_rule_ref *ref = &d->refs[i];
+
+		if (!skipped[i])
+			continue;
+		log_warning("apply", "rule '%s': %zu of %zu filters installed "
+			    "nothing (see the xfrm warnings)", ref->name,
+			    skipped[i], ref->rule->filters.count);
+		json_object_set_new(json, ref->name, json_pack(
+			"{s:I, s:I}", "skipped", (json_int_t)skipped[i],
+			"filters", (json_int_t)ref->rule->filters.count));
+	}
+	text = json ? json_dumps(json, JSON_COMPACT) : NULL;
+	if (text && path && statefile_write(path, text, strlen(text)) != 0)
+		log_warning("apply", "unable to write '%s': %s", path,
+			    strerror(errno));
+	free(path);
+	free(text);
+	json_decref(json);
+}
+
+json_t *enforce_skips_read(const struct agent_config *cfg)
+{
+	char *path = config_state_path(cfg, "skipped-filters");
+	char *payload = NULL;
+	size_t length = 0;
+	json_t *json = NULL;
+
+	if (path && statefile_read(path, &payload, &length) == STATEFILE_OK)
+		json = json_loadb(payload, length, 0, NULL);
+	free(payload);
+	free(path);
+	if (!json_is_object(json)) {
+		json_decref(json);
+		return NULL;
+	}
+	return json;
 }
 
 /* Read the kernel's policies into the handle again after an apply whose
@@ -199,6 +251,7 @@ int enforce_apply(const struct agent_config *cfg, const json_t *effective)
 	struct spd_set wanted = { 0 };
 	struct spd_compile_notes notes = { 0 };
 	struct spd_apply_stats stats = { 0 };
+	size_t *skipped = NULL;
 	char err[SPD_ERROR_MAX] = "";
 	bool have_d = false, have_facts = false, have_exempt = false;
 	int ret;
@@ -219,6 +272,12 @@ int enforce_apply(const struct agent_config *cfg, const json_t *effective)
 		goto out;
 	have_exempt = true;
 
+	skipped = calloc(d.ref_count ? d.ref_count : 1, sizeof(*skipped));
+	ret = -ENOMEM;
+	if (!skipped)
+		goto out;
+	for (size_t i = 0; i < d.ref_count; i++)
+		d.refs[i].skipped = &skipped[i];
 	ret = spd_compile(d.refs, d.ref_count, &facts.host, exempt.items,
 			  exempt.count, &wanted, &notes);
 	if (ret < 0) {
@@ -239,6 +298,7 @@ int enforce_apply(const struct agent_config *cfg, const json_t *effective)
 		goto out;
 	}
 	exemptions_save(cfg, &exempt);
+	skips_save(cfg, &d, skipped);
 	log_info("xfrm", "kernel policies: %zu added, %zu updated, %zu "
 		 "deleted, %zu unchanged, %zu exempt peers", stats.added,
 		 stats.updated, stats.deleted, stats.unchanged, exempt.count);
@@ -247,6 +307,7 @@ int enforce_apply(const struct agent_config *cfg, const json_t *effective)
 	 * needs an SA is dropped, never sent in clear. */
 	keying_sync(cfg, d.doc.name, d.refs, d.ref_count, &facts.host);
 out:
+	free(skipped);
 	spd_set_clear(&wanted);
 	if (have_exempt)
 		exempt_free(&exempt);

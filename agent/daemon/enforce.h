@@ -19,6 +19,10 @@
  */
 int enforce_apply(const struct agent_config *cfg, const json_t *effective);
 
+/* Rules of the last apply with filters that installed nothing, as
+ * {"RULE": {"skipped": N, "filters": M}}; new reference, or NULL. */
+json_t *enforce_skips_read(const struct agent_config *cfg);
+
 /*
  * Check that each element of `rules` decodes to a rule the agent can
  * enforce. Returns NULL, or a static phrase naming the problem.

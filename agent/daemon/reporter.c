@@ -2,6 +2,7 @@
 
 #include "client.h"
 #include "effective.h"
+#include "enforce.h"
 #include "keying.h"
 #include "log.h"
 #include "report.h"
@@ -110,6 +111,36 @@ static size_t rules_fill(const json_t *effective, const char *error,
 	return n;
 }
 
+/*
+ * Mark the rules whose filters installed nothing: skipped when none of
+ * them did, applied with a reason when some did. The reasons are written
+ * into reasons[], which the caller frees.
+ */
+static void rules_skips_add(struct report_rule *rules, char **reasons,
+			    size_t n, const json_t *skips)
+{
+	for (size_t i = 0; skips && i < n; i++) {
+		const json_t *item = json_object_get(skips, rules[i].name);
+		json_int_t skipped, filters;
+
+		if (!item || rules[i].status != REPORT_RULE_APPLIED)
+			continue;
+		skipped = json_integer_value(json_object_get(item, "skipped"));
+		filters = json_integer_value(json_object_get(item, "filters"));
+		if (asprintf(&reasons[i], "%lld of %lld filters installed "
+			     "nothing: a DNS name did not resolve, '0' had no "
+			     "address, the address families differ or no "
+			     "matching link exists (see the agent's log)",
+			     (long long)skipped, (long long)filters) < 0) {
+			reasons[i] = NULL;
+			continue;
+		}
+		rules[i].reason = reasons[i];
+		if (skipped >= filters)
+			rules[i].status = REPORT_RULE_SKIPPED;
+	}
+}
+
 /* Add what charon does with each rule, matched by name; the strings stay
  * owned by keyed. */
 static void rules_keying_add(const struct report_rule *rules,
@@ -174,10 +205,10 @@ void reporter_send(struct reporter *rep, const struct agent_config *cfg,
 		     json_array_size(json_object_get(effective, "dynamic"));
 	struct report_rule *rules = NULL;
 	struct report_rule_ike *rule_ike = NULL;
-	char **names = NULL, *exempt[64];
+	char **names = NULL, **reasons = NULL, *exempt[64];
 	struct report_input in = { 0 };
 	struct report_sources sources;
-	json_t *doc = NULL, *ike = NULL, *keyed = NULL;
+	json_t *doc = NULL, *ike = NULL, *keyed = NULL, *skips = NULL;
 	size_t rule_count = 0, exempt_count = 0;
 	char err[256] = "";
 
@@ -186,9 +217,12 @@ void reporter_send(struct reporter *rep, const struct agent_config *cfg,
 	rules = calloc(max, sizeof(*rules));
 	names = calloc(max, sizeof(*names));
 	rule_ike = calloc(max, sizeof(*rule_ike));
-	if (!rules || !names || !rule_ike)
+	reasons = calloc(max, sizeof(*reasons));
+	if (!rules || !names || !rule_ike || !reasons)
 		goto out;
 	rule_count = rules_fill(effective, error, rules, names, max);
+	skips = enforce_skips_read(cfg);
+	rules_skips_add(rules, reasons, rule_count, skips);
 	exempt_count = exemptions_fill(cfg, exempt, 64);
 	ike = keying_ike_collect(cfg);
 	keyed = keying_rules_status(cfg, ike);
@@ -223,6 +257,7 @@ void reporter_send(struct reporter *rep, const struct agent_config *cfg,
 		log_info("report", "reports wait in the queue until '%s' "
 			 "answers", cfg->report_url);
 out:
+	json_decref(skips);
 	json_decref(keyed);
 	json_decref(ike);
 	json_decref(doc);
@@ -230,6 +265,9 @@ out:
 		free(exempt[i]);
 	for (size_t i = 0; names && i < rule_count; i++)
 		free(names[i]);
+	for (size_t i = 0; reasons && i < rule_count; i++)
+		free(reasons[i]);
+	free(reasons);
 	free(names);
 	free(rule_ike);
 	free(rules);

@@ -578,7 +578,16 @@ int spd_compile(const struct spd_rule_ref *rules, size_t rule_count,
 			.out = &list, .notes = notes,
 		};
 
+		size_t before = notes->unresolved + notes->family_mismatch;
+		size_t links_before = notes->no_interface;
+
 		ret = compile_rule(&ctx);
+		if (rules[i].skipped) {
+			*rules[i].skipped = notes->unresolved +
+					    notes->family_mismatch - before;
+			if (notes->no_interface != links_before)
+				*rules[i].skipped = rules[i].rule->filters.count;
+		}
 	}
 	for (size_t i = 0; i < exemption_count && !ret; i++)
 		ret = add_exemption(&list, &exemptions[i]);

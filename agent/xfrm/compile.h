@@ -48,6 +48,10 @@ struct spd_exemption {
 struct spd_rule_ref {
 	const char *name;
 	const struct rule_spec *rule;
+	size_t *skipped;	/* optional output: filters of this rule that
+				 * installed nothing because a name did not
+				 * resolve, `0` had no address, the families
+				 * differ or no -lan/-dialup link exists */
 };
 
 /* Counts of what compilation could not express, for the daemon's log. */

@@ -30,9 +30,17 @@ const char *report_result_name(const struct report_input *in)
 	for (size_t i = 0; i < in->rule_count; i++)
 		if (in->rules[i].status == REPORT_RULE_FAILED)
 			failed++;
-	if (failed == 0)
-		return "applied";
-	return failed == in->rule_count ? "failed" : "partial";
+	if (failed == in->rule_count && failed > 0)
+		return "failed";
+	/* A rule that enforces less than it says (skipped, or applied with
+	 * a reason such as filters that installed nothing) makes the
+	 * host's result partial, so the fleet summary does not count it as
+	 * applied. */
+	for (size_t i = 0; i < in->rule_count; i++)
+		if (in->rules[i].status != REPORT_RULE_APPLIED ||
+		    in->rules[i].reason)
+			return "partial";
+	return "applied";
 }
 
 static void rule_ike_add(json_t *item, const struct report_rule_ike *ike)

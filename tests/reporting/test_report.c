@@ -455,6 +455,33 @@ static void build_fields(void **state)
 	json_decref(doc);
 }
 
+static void result_counts_incomplete_rules(void **state)
+{
+	struct report_rule rules[2] = {
+		{ .name = "a", .status = REPORT_RULE_APPLIED },
+		{ .name = "b", .status = REPORT_RULE_APPLIED },
+	};
+	struct report_input in = { .host = "h", .policy = "P",
+				   .rules = rules, .rule_count = 2 };
+
+	(void)state;
+	assert_string_equal(report_result_name(&in), "applied");
+
+	rules[1].reason = "1 of 2 filters installed nothing";
+	assert_string_equal(report_result_name(&in), "partial");
+
+	rules[1].reason = NULL;
+	rules[1].status = REPORT_RULE_SKIPPED;
+	assert_string_equal(report_result_name(&in), "partial");
+
+	rules[0].status = REPORT_RULE_FAILED;
+	rules[1].status = REPORT_RULE_FAILED;
+	assert_string_equal(report_result_name(&in), "failed");
+
+	in.policy = NULL;
+	assert_string_equal(report_result_name(&in), "none");
+}
+
 static void build_rejects_bad_host(void **state)
 {
 	struct report_sources sources = { .stat_path = "/nonexistent",
@@ -739,6 +766,7 @@ int main(void)
 		cmocka_unit_test(charon_parse_rejects),
 		cmocka_unit_test(build_fields),
 		cmocka_unit_test(build_rule_ike),
+		cmocka_unit_test(result_counts_incomplete_rules),
 		cmocka_unit_test(build_rejects_bad_host),
 		cmocka_unit_test(build_unreadable_stat),
 		cmocka_unit_test(validate_table),

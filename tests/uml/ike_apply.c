@@ -90,7 +90,7 @@ static int options_parse(int argc, char *argv[], struct options *o)
 
 static int xfrm_apply(const struct rule_spec *rule)
 {
-	struct spd_rule_ref ref = { RULE_NAME, rule };
+	struct spd_rule_ref ref = { .name = RULE_NAME, .rule = rule };
 	struct spd_host host = { 0 };
 	struct spd_set set = { 0 };
 	struct spd_apply_stats stats = { 0 };

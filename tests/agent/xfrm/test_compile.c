@@ -37,7 +37,7 @@ static const struct spd_policy *find(const struct spd_set *set, enum spd_dir dir
 static void compile_one(const struct rule_spec *r, const char *name,
 			struct spd_set *out, struct spd_compile_notes *notes)
 {
-	struct spd_rule_ref ref = { name, r };
+	struct spd_rule_ref ref = { name, r, NULL };
 
 	memset(out, 0, sizeof(*out));
 	assert_int_equal(spd_compile(&ref, 1, &host, NULL, 0, out, notes), 0);
@@ -176,9 +176,9 @@ static void same_selector_merged(void **state)
 	struct rule_spec rb = test_rule(&block, 1, ACTION_NEGOTIATE, false);
 	struct rule_spec rp = test_rule(&permit, 1, ACTION_NEGOTIATE, false);
 	struct spd_rule_ref orders[3][2] = {
-		{ { "permit", &rp }, { "block", &rb } },
-		{ { "block", &rb }, { "permit", &rp } },
-		{ { "first", &rp }, { "second", &rp } },
+		{ { "permit", &rp, NULL }, { "block", &rb, NULL } },
+		{ { "block", &rb, NULL }, { "permit", &rp, NULL } },
+		{ { "first", &rp, NULL }, { "second", &rp, NULL } },
 	};
 	const char *winner[3] = { "block", "block", "first" };
 
@@ -291,7 +291,7 @@ static void dns_name_expands(void **state)
 			    FILTER_BLOCK),
 	};
 	struct rule_spec r = test_rule(f, 2, ACTION_NEGOTIATE, false);
-	struct spd_rule_ref ref = { "dns", &r };
+	struct spd_rule_ref ref = { "dns", &r, NULL };
 	struct spd_compile_notes notes;
 	struct spd_set set = { 0 };
 
@@ -311,7 +311,7 @@ static void me_without_addresses_counted(void **state)
 	struct filter_spec f = test_filter(test_me(), test_any(), true,
 					   FILTER_BLOCK);
 	struct rule_spec r = test_rule(&f, 1, ACTION_NEGOTIATE, false);
-	struct spd_rule_ref ref = { "nobody", &r };
+	struct spd_rule_ref ref = { "nobody", &r, NULL };
 	struct spd_host empty_host = test_host(NULL, 0);
 	struct spd_compile_notes notes;
 	struct spd_set set = { 0 };
@@ -370,7 +370,7 @@ static void exemption_beats_block(void **state)
 						 test_net("198.51.100.9"), true,
 						 FILTER_BLOCK, IPPROTO_TCP, 0, 636);
 	struct rule_spec r = test_rule(&f, 1, ACTION_NEGOTIATE, false);
-	struct spd_rule_ref ref = { "no-ldap", &r };
+	struct spd_rule_ref ref = { "no-ldap", &r, NULL };
 	struct spd_exemption ex[2] = {
 		{ test_addr("198.51.100.9"), IPPROTO_TCP, 636 },
 		{ test_addr("198.51.100.10"), 0, 443 },
@@ -415,7 +415,7 @@ static void reqid_collision_counted(void **state)
 	struct rule_spec r = test_rule(&f, 1, ACTION_NEGOTIATE, false);
 	/* two names whose FNV-1a hashes agree in the low 28 bits */
 	struct spd_rule_ref refs[3] = {
-		{ "rule-18164", &r }, { "rule-59000", &r }, { "rule-18164", &r },
+		{ "rule-18164", &r, NULL }, { "rule-59000", &r, NULL }, { "rule-18164", &r, NULL },
 	};
 	struct spd_compile_notes notes;
 	struct spd_set set = { 0 };

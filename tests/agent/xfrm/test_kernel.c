@@ -113,7 +113,7 @@ static void block_filter_blocks_ping(void **state)
 	struct filter_spec f = test_filter(test_me(), test_net("192.0.2.2"),
 					   true, FILTER_BLOCK);
 	struct rule_spec r = test_rule(&f, 1, ACTION_NEGOTIATE, false);
-	struct spd_rule_ref ref = { "block-peer", &r };
+	struct spd_rule_ref ref = { "block-peer", &r, NULL };
 	struct spd_set set, empty = { 0 };
 	unsigned long in_blocks = xfrm_stat("XfrmInPolBlock");
 
@@ -153,8 +153,8 @@ static void specific_filter_wins(void **state)
 	struct rule_spec r3 = test_rule(&permit_3, 1, ACTION_NEGOTIATE, false);
 	struct rule_spec r4 = test_rule(&block_3, 1, ACTION_NEGOTIATE, false);
 	struct spd_rule_ref orders[2][4] = {
-		{ { "all", &r1 }, { "peer", &r2 }, { "p3", &r3 }, { "b3", &r4 } },
-		{ { "b3", &r4 }, { "p3", &r3 }, { "peer", &r2 }, { "all", &r1 } },
+		{ { "all", &r1, NULL }, { "peer", &r2, NULL }, { "p3", &r3, NULL }, { "b3", &r4, NULL } },
+		{ { "b3", &r4, NULL }, { "p3", &r3, NULL }, { "peer", &r2, NULL }, { "all", &r1, NULL } },
 	};
 
 	for (int i = 0; i < 2; i++) {
@@ -177,7 +177,7 @@ static void tcp_port_filter(void **state)
 						 test_net("192.0.2.2"), true,
 						 FILTER_BLOCK, 6, 0, 8080);
 	struct rule_spec r = test_rule(&f, 1, ACTION_NEGOTIATE, false);
-	struct spd_rule_ref ref = { "no-8080", &r };
+	struct spd_rule_ref ref = { "no-8080", &r, NULL };
 	struct spd_set set;
 
 	assert_int_equal(shell("ip netns exec %s sh -c 'timeout 8 nc -lk "
@@ -217,7 +217,7 @@ static void change_without_loss(void **state)
 	struct rule_spec r2 = test_rule(&permit_peer, 1, ACTION_NEGOTIATE, false);
 	struct rule_spec r3 = test_rule(toggled, 1, ACTION_NEGOTIATE, false);
 	struct spd_rule_ref refs[3] = {
-		{ "all", &r1 }, { "peer", &r2 }, { "other", &r3 },
+		{ "all", &r1, NULL }, { "peer", &r2, NULL }, { "other", &r3, NULL },
 	};
 	char line[256], cmd[256];
 	bool saw_summary = false;
@@ -267,7 +267,7 @@ static void foreign_policy_untouched(void **state)
 					      true, FILTER_BLOCK);
 	struct rule_spec r1 = test_rule(&peer, 1, ACTION_NEGOTIATE, false);
 	struct rule_spec r2 = test_rule(&clash, 1, ACTION_NEGOTIATE, false);
-	struct spd_rule_ref refs[2] = { { "peer", &r1 }, { "clash", &r2 } };
+	struct spd_rule_ref refs[2] = { { "peer", &r1, NULL }, { "clash", &r2, NULL } };
 	struct spd_set one, two, empty = { 0 }, now = { 0 };
 	char err[SPD_ERROR_MAX];
 
@@ -335,7 +335,7 @@ static void rollback_after_failure(void **state)
 	};
 	struct rule_spec r1 = test_rule(f1, 2, ACTION_NEGOTIATE, false);
 	struct rule_spec r2 = test_rule(f2, 3, ACTION_NEGOTIATE, false);
-	struct spd_rule_ref first = { "first", &r1 }, second = { "second", &r2 };
+	struct spd_rule_ref first = { "first", &r1, NULL }, second = { "second", &r2, NULL };
 	struct spd_set one, two;
 	struct spd_apply_stats stats;
 	char err[SPD_ERROR_MAX];
@@ -367,7 +367,7 @@ static void negotiate_installs_templates(void **state)
 	struct filter_spec f = test_filter(test_me(), test_net("192.0.2.2"),
 					   true, FILTER_NEGOTIATE);
 	struct rule_spec r = test_rule(&f, 1, ACTION_NEGOTIATE, true);
-	struct spd_rule_ref ref = { "secure-peer", &r };
+	struct spd_rule_ref ref = { "secure-peer", &r, NULL };
 	struct spd_set set, now = { 0 };
 	unsigned long before = xfrm_stat("XfrmOutNoStates");
 
@@ -402,7 +402,7 @@ static void inpass_accepts_clear_inbound(void **state)
 	struct filter_spec f = test_filter(test_me(), test_net("192.0.2.2"),
 					   true, FILTER_NEGOTIATE);
 	struct rule_spec r = test_rule(&f, 1, ACTION_NEGOTIATE, false);
-	struct spd_rule_ref ref = { "inpass", &r };
+	struct spd_rule_ref ref = { "inpass", &r, NULL };
 	struct spd_set set;
 	unsigned long mismatch, no_states;
 
@@ -436,7 +436,7 @@ static void tunnel_templates_accepted(void **state)
 	};
 	struct rule_spec tunnel = test_rule(&f[0], 1, ACTION_NEGOTIATE, true);
 	struct rule_spec soft = test_rule(&f[1], 1, ACTION_NEGOTIATE, true);
-	struct spd_rule_ref refs[2] = { { "tunnel", &tunnel }, { "soft", &soft } };
+	struct spd_rule_ref refs[2] = { { "tunnel", &tunnel, NULL }, { "soft", &soft, NULL } };
 	struct spd_set set;
 
 	tunnel.has_tunnel = true;
@@ -467,7 +467,7 @@ static void reconcile_after_restart(void **state)
 		test_filter(test_me(), test_any(), true, FILTER_NEGOTIATE),
 	};
 	struct rule_spec r = test_rule(f, 2, ACTION_NEGOTIATE, false);
-	struct spd_rule_ref ref = { "kept", &r };
+	struct spd_rule_ref ref = { "kept", &r, NULL };
 	struct spd_apply_stats stats;
 	struct spd_set set;
 
@@ -498,7 +498,7 @@ static void hthresh_follows_prefixes(void **state)
 					   test_net("198.51.100.0/24"), true,
 					   FILTER_BLOCK);
 	struct rule_spec r = test_rule(&f, 1, ACTION_NEGOTIATE, false);
-	struct spd_rule_ref ref = { "nets", &r };
+	struct spd_rule_ref ref = { "nets", &r, NULL };
 	struct spd_set set, empty = { 0 };
 
 	assert_int_equal(compile_rules(&ref, 1, &set), 0);
@@ -522,7 +522,7 @@ static void lan_rule_uses_ifindex(void **state)
 	struct filter_spec f = test_filter(test_me(), test_net("192.0.2.2"),
 					   true, FILTER_BLOCK);
 	struct rule_spec r = test_rule(&f, 1, ACTION_NEGOTIATE, false);
-	struct spd_rule_ref ref = { "lan", &r };
+	struct spd_rule_ref ref = { "lan", &r, NULL };
 	struct spd_iface iface = host.ifaces[0];
 	struct spd_host lan_host = { .ifaces = &iface, .iface_count = 1 };
 	struct spd_set set = { 0 };

@@ -33,6 +33,7 @@ static void compile_line(int argc, char *const argv[], struct spd_set *out,
 	assert_int_equal(grammar_parse(argc, argv, &cmd, &diags), 0);
 	ref.name = cmd.target.rule_count ? cmd.target.rules[0] : "dynamic";
 	ref.rule = &cmd.rule;
+	ref.skipped = NULL;
 	memset(out, 0, sizeof(*out));
 	assert_int_equal(spd_compile(&ref, 1, &host, NULL, 0, out, notes), 0);
 	command_free(&cmd);

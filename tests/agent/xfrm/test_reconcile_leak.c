@@ -19,7 +19,7 @@ int main(void)
 	struct spd_addr local = test_addr("192.0.2.1");
 	struct spd_host host = test_host(&local, 1);
 	struct rule_spec rule;
-	struct spd_rule_ref ref = { "many", &rule };
+	struct spd_rule_ref ref = { "many", &rule, NULL };
 	struct spd_set wanted = { 0 }, empty = { 0 };
 	struct spd_handle *h = spd_open();
 	char err[SPD_ERROR_MAX] = "";
