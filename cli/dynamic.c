@@ -343,13 +343,8 @@ int cli_run_dynamic(const struct command *cmd, const struct cli_options *opts)
 	return local_run(cmd, r.socket_path);
 }
 
-/*
- * `ipseccmd --refresh`: ask the local agent to poll the directory now and
- * print what it applies. Declared here because the front end dispatches
- * it before parsing; returns an enum cli_exit value.
- */
-int cli_run_refresh(struct cli_options *opts);
-
+/* `ipseccmd --refresh`: ask the local agent to poll the directory now and
+ * print what it applies; returns an enum cli_exit value. */
 int cli_run_refresh(struct cli_options *opts)
 {
 	struct dynamic_request r;

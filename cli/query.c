@@ -133,9 +133,6 @@ static int request_read(struct cli_options *opts, struct query_request *r)
 	o = cli_option_take(opts, "stale-after");
 	r->stale_after = o ? o->value : NULL;
 	r->fleet = cli_option_take(opts, "fleet") != NULL;
-	/* NOTE: cli/main.c takes --json itself and prints the parsed command
-	 * instead of running the query, so this is reached only once main
-	 * leaves --json to query mode. */
 	r->json = cli_option_take(opts, "json") != NULL;
 	unused = cli_options_unused(opts);
 	if (unused) {
