@@ -11,6 +11,7 @@
  */
 #include "cli.h"
 
+#include "conffile.h"
 #include "fetch.h"
 #include "report.h"
 #include "show.h"
@@ -53,61 +54,48 @@ static void request_free(struct query_request *r)
 		free(*request_slot(r, i));
 }
 
-static char *trim(char *text)
-{
-	char *end;
+struct load_ctx {
+	struct query_request *request;
+	const char *path;
+};
 
-	text += strspn(text, " \t");
-	end = text + strlen(text);
-	while (end > text && strchr(" \t\r\n", end[-1]))
-		*--end = '\0';
-	return text;
+/* Take one setting of the file unless the command line gave it. */
+static int config_apply_line(void *ctx, const char *key, const char *value,
+			     unsigned lineno)
+{
+	struct load_ctx *load = ctx;
+	char **slot;
+	size_t i;
+
+	for (i = 0; i < 4 && strcmp(key, config_names[i]) != 0; i++)
+		;
+	if (!value || i == 4) {
+		fprintf(stderr, "ipseccmd: %s:%u: unknown setting '%s': "
+				"use server, cert, key or ca = VALUE\n",
+			load->path, lineno, key);
+		return -1;
+	}
+	slot = request_slot(load->request, i);
+	if (!*slot && !(*slot = strdup(value)))
+		return -1;
+	return 0;
 }
 
 /* Fill settings not given on the command line from the config file. */
 static int config_read(struct query_request *r, const char *path,
 		       bool must_exist)
 {
-	FILE *in = fopen(path, "re");
-	char *line = NULL;
-	size_t cap = 0;
-	unsigned lineno = 0;
-	int ret = -1;
+	struct load_ctx load = { r, path };
+	int ret = conffile_read(path, config_apply_line, &load);
 
-	if (!in) {
-		if (!must_exist && errno == ENOENT)
-			return 0;
-		fprintf(stderr, "ipseccmd: unable to open '%s': %s\n", path,
-			strerror(errno));
+	if (ret == -ENOENT && !must_exist)
+		return 0;
+	if (ret < 0) {
+		fprintf(stderr, "ipseccmd: unable to read '%s': %s\n", path,
+			strerror(-ret));
 		return -1;
 	}
-	while (getline(&line, &cap, in) != -1) {
-		char *text = trim(line);
-		char *eq = strchr(text, '=');
-		size_t i;
-
-		lineno++;
-		if (*text == '\0' || *text == '#')
-			continue;
-		if (eq)
-			*eq = '\0';
-		for (i = 0; i < 4 && strcmp(trim(text), config_names[i]); i++)
-			;
-		if (!eq || i == 4) {
-			fprintf(stderr, "ipseccmd: %s:%u: unknown setting '%s': "
-					"use server, cert, key or ca = VALUE\n",
-				path, lineno, trim(text));
-			goto out;
-		}
-		if (!*request_slot(r, i) &&
-		    !(*request_slot(r, i) = strdup(trim(eq + 1))))
-			goto out;
-	}
-	ret = 0;
-out:
-	free(line);
-	fclose(in);
-	return ret;
+	return ret == CONFFILE_REJECTED ? -1 : 0;
 }
 
 static int request_read(struct cli_options *opts, struct query_request *r)

@@ -1,5 +1,6 @@
 #include "config.h"
 
+#include "conffile.h"
 #include "util.h"
 
 #include <errno.h>
@@ -168,62 +169,46 @@ static const struct setting *setting_find(const char *name)
 	return NULL;
 }
 
-static char *trim(char *text)
-{
-	char *end;
+struct load_ctx {
+	struct server_config *cfg;
+	const char *path;
+};
 
-	text += strspn(text, " \t");
-	end = text + strlen(text);
-	while (end > text && strchr(" \t\r\n", end[-1]))
-		*--end = '\0';
-	return text;
+/* Apply one "name = value" line of the file; reports and returns -1 when
+ * the line is rejected. */
+static int config_apply_line(void *ctx, const char *key, const char *value,
+			     unsigned lineno)
+{
+	struct load_ctx *load = ctx;
+	const struct setting *s = setting_find(key);
+	char where[512];
+
+	snprintf(where, sizeof(where), "%s:%u", load->path, lineno);
+	if (!s || (!value && s->kind != VALUE_FLAG)) {
+		fprintf(stderr,
+			"ipseccmd-server: %s: unknown setting or missing "
+			"'= value' in '%s'\n",
+			where, key);
+		return -1;
+	}
+	return setting_apply(load->cfg, s, value ? value : "", where);
 }
 
 /* Read "name = value" lines; '#' starts a comment line. */
 static int config_file_read(struct server_config *cfg, const char *path,
 			    int must_exist)
 {
-	FILE *in = fopen(path, "re");
-	char *line = NULL;
-	size_t cap = 0;
-	unsigned lineno = 0;
-	int ret = -1;
+	struct load_ctx load = { cfg, path };
+	int ret = conffile_read(path, config_apply_line, &load);
 
-	if (!in) {
-		if (!must_exist && errno == ENOENT)
-			return 0;
-		fprintf(stderr, "ipseccmd-server: unable to open '%s': %s\n",
-			path, strerror(errno));
+	if (ret == -ENOENT && !must_exist)
+		return 0;
+	if (ret < 0) {
+		fprintf(stderr, "ipseccmd-server: unable to read '%s': %s\n",
+			path, strerror(-ret));
 		return -1;
 	}
-	while (getline(&line, &cap, in) != -1) {
-		char *text = trim(line);
-		char *eq = strchr(text, '=');
-		const struct setting *s;
-		char where[512];
-
-		lineno++;
-		if (*text == '\0' || *text == '#')
-			continue;
-		snprintf(where, sizeof(where), "%s:%u", path, lineno);
-		if (eq)
-			*eq = '\0';
-		s = setting_find(trim(text));
-		if (!s || (!eq && s->kind != VALUE_FLAG)) {
-			fprintf(stderr,
-				"ipseccmd-server: %s: unknown setting or missing "
-				"'= value' in '%s'\n",
-				where, text);
-			goto out;
-		}
-		if (setting_apply(cfg, s, eq ? trim(eq + 1) : "", where) != 0)
-			goto out;
-	}
-	ret = 0;
-out:
-	free(line);
-	fclose(in);
-	return ret;
+	return ret == CONFFILE_REJECTED ? -1 : 0;
 }
 
 static int defaults_fill(struct server_config *cfg)

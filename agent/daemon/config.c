@@ -1,5 +1,7 @@
 #include "config.h"
 
+#include "conffile.h"
+
 #include "log.h"
 
 #include <ctype.h>
@@ -205,79 +207,49 @@ void config_free(struct agent_config *cfg)
 	cfg->config_path = NULL;
 }
 
-static char *trim(char *s)
-{
-	char *end;
+struct load_ctx {
+	struct agent_config *cfg;
+	const char *path;
+};
 
-	while (isspace((unsigned char)*s))
-		s++;
-	end = s + strlen(s);
-	while (end > s && isspace((unsigned char)end[-1]))
-		*--end = '\0';
-	return s;
-}
-
-/* Parse one line; returns 0 (also for blank and comment lines) or -errno. */
-static int config_parse_line(struct agent_config *cfg, const char *path,
-			     unsigned lineno, char *line)
+/* Apply one setting of the file; logs and returns -errno when rejected. */
+static int config_apply_line(void *ctx, const char *key, const char *value,
+			     unsigned lineno)
 {
-	char *text = trim(line);
-	char *eq, *key, *value;
+	struct load_ctx *load = ctx;
 	const char *why;
 	int ret;
 
-	if (*text == '\0' || *text == '#')
-		return 0;
-	eq = strchr(text, '=');
-	if (!eq) {
+	if (!value) {
 		log_error("config", "%s:%u: missing '=' in '%s': write key = value",
-			  path, lineno, text);
+			  load->path, lineno, key);
 		return -EINVAL;
 	}
-	*eq = '\0';
-	key = trim(text);
-	value = trim(eq + 1);
-
-	ret = config_set(cfg, key, value, &why);
+	ret = config_set(load->cfg, key, value, &why);
 	if (ret == -ENOMEM)
-		log_error("config", "%s:%u: out of memory", path, lineno);
+		log_error("config", "%s:%u: out of memory", load->path, lineno);
 	else if (ret < 0)
 		log_error("config", "%s:%u: invalid value '%s' for '%s': %s",
-			  path, lineno, value, key, why);
+			  load->path, lineno, value, key, why);
 	return ret;
 }
 
 int config_load(struct agent_config *cfg, const char *path, bool missing_ok)
 {
-	FILE *f = fopen(path, "re");
-	char *line = NULL;
-	size_t cap = 0;
-	unsigned lineno = 0;
-	int ret = 0;
+	struct load_ctx load = { cfg, path };
+	int ret = conffile_read(path, config_apply_line, &load);
 
-	if (!f) {
-		ret = -errno;
-		if (ret == -ENOENT && missing_ok) {
-			log_info("config", "no file '%s', using the defaults",
-				 path);
-			ret = 0;
-		} else {
-			log_error("config", "unable to read '%s': %s", path,
-				  strerror(-ret));
-		}
-		goto out;
+	if (ret == -ENOENT && missing_ok) {
+		log_info("config", "no file '%s', using the defaults", path);
+		return 0;
 	}
-
-	while (getline(&line, &cap, f) >= 0) {
-		lineno++;
-		if (config_parse_line(cfg, path, lineno, line) < 0)
-			ret = -EINVAL;
-	}
-	if (ferror(f)) {
-		ret = -EIO;
+	if (ret < 0) {
 		log_error("config", "unable to read '%s': %s", path,
-			  strerror(EIO));
+			  strerror(-ret));
+		return ret;
 	}
+	if (ret == CONFFILE_REJECTED)
+		ret = -EINVAL;
 	if (ret == 0 && cfg->retry_min_seconds > cfg->retry_max_seconds) {
 		log_error("config", "%s: retry_min_seconds %u is above "
 			  "retry_max_seconds %u: lower the first", path,
@@ -287,10 +259,6 @@ int config_load(struct agent_config *cfg, const char *path, bool missing_ok)
 
 	free(cfg->config_path);
 	cfg->config_path = strdup(path);
-out:
-	free(line);
-	if (f)
-		fclose(f);
 	return ret;
 }
 
