@@ -179,13 +179,8 @@ static void skips_save(const struct agent_config *cfg,
 json_t *enforce_skips_read(const struct agent_config *cfg)
 {
 	char *path = config_state_path(cfg, "skipped-filters");
-	char *payload = NULL;
-	size_t length = 0;
-	json_t *json = NULL;
+	json_t *json = statefile_read_json(path);
 
-	if (path && statefile_read(path, &payload, &length) == STATEFILE_OK)
-		json = json_loadb(payload, length, 0, NULL);
-	free(payload);
 	free(path);
 	if (!json_is_object(json)) {
 		json_decref(json);

@@ -22,13 +22,8 @@ static json_t *reply_error(const char *message)
 static json_t *exemptions_read(const struct agent *agent)
 {
 	char *path = config_state_path(&agent->cfg, "exemptions");
-	char *text = NULL;
-	size_t length;
-	json_t *list = NULL;
+	json_t *list = statefile_read_json(path);
 
-	if (path && statefile_read(path, &text, &length) == STATEFILE_OK)
-		list = json_loadb(text, length, 0, NULL);
-	free(text);
 	free(path);
 	if (!json_is_array(list)) {
 		json_decref(list);

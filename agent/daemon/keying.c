@@ -131,13 +131,8 @@ static void keying_results_save(const struct agent_config *cfg,
 json_t *keying_results_read(const struct agent_config *cfg)
 {
 	char *path = config_state_path(cfg, "ike-rules");
-	char *text = NULL;
-	size_t length;
-	json_t *list = NULL;
+	json_t *list = statefile_read_json(path);
 
-	if (path && statefile_read(path, &text, &length) == STATEFILE_OK)
-		list = json_loadb(text, length, 0, NULL);
-	free(text);
 	free(path);
 	if (!json_is_array(list)) {
 		json_decref(list);

@@ -175,12 +175,9 @@ static size_t exemptions_fill(const struct agent_config *cfg, char **out,
 			      size_t max)
 {
 	char *path = config_state_path(cfg, "exemptions");
-	char *text = NULL;
-	size_t length, n = 0;
-	json_t *list = NULL;
+	json_t *list = statefile_read_json(path);
+	size_t n = 0;
 
-	if (path && statefile_read(path, &text, &length) == STATEFILE_OK)
-		list = json_loadb(text, length, 0, NULL);
 	for (size_t i = 0; i < json_array_size(list) && n < max; i++) {
 		const json_t *e = json_array_get(list, i);
 
@@ -192,7 +189,6 @@ static size_t exemptions_fill(const struct agent_config *cfg, char **out,
 			n++;
 	}
 	json_decref(list);
-	free(text);
 	free(path);
 	return n;
 }

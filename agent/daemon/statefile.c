@@ -228,3 +228,15 @@ out:
 	free(buf);
 	return ret;
 }
+
+json_t *statefile_read_json(const char *path)
+{
+	char *payload = NULL;
+	size_t length = 0;
+	json_t *json = NULL;
+
+	if (path && statefile_read(path, &payload, &length) == STATEFILE_OK)
+		json = json_loadb(payload, length, 0, NULL);
+	free(payload);
+	return json;
+}

@@ -8,6 +8,7 @@
 #ifndef IPSECCMD_AGENT_STATEFILE_H
 #define IPSECCMD_AGENT_STATEFILE_H
 
+#include <jansson.h>
 #include <stddef.h>
 
 /* Maximum payload accepted on read, so a damaged length field cannot make
@@ -42,5 +43,9 @@ int statefile_write(const char *path, const void *payload, size_t length);
  * terminating NUL after *length bytes. Nothing is returned on any error.
  */
 int statefile_read(const char *path, char **payload, size_t *length);
+
+/* Read and check `path` and parse its payload as JSON. Returns a new
+ * reference, or NULL when the file is missing, damaged or not JSON. */
+json_t *statefile_read_json(const char *path);
 
 #endif
