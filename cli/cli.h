@@ -49,6 +49,13 @@ int cli_options_check(const struct cli_options *opts);
 struct cli_option *cli_option_take(struct cli_options *opts,
 				   const char *name);
 
+/*
+ * Take an option that needs a value: NULL if absent. When it is present
+ * without a value, print "--NAME needs a value" and set *missing.
+ */
+const char *cli_option_value(struct cli_options *opts, const char *name,
+			     bool *missing);
+
 /* Whether an option is present, without marking it used. */
 bool cli_option_given(const struct cli_options *opts, const char *name);
 

@@ -42,39 +42,24 @@ struct dynamic_request {
 	struct dir_options dir;
 };
 
-static const char *value_take(struct cli_options *opts, const char *name,
-			      bool *missing)
-{
-	struct cli_option *o = cli_option_take(opts, name);
-
-	if (!o)
-		return NULL;
-	if (!o->value || !*o->value) {
-		fprintf(stderr, "ipseccmd: --%s needs a value: write --%s=VALUE\n",
-			name, name);
-		*missing = true;
-	}
-	return o->value;
-}
-
 static int request_read(struct cli_options *opts, struct dynamic_request *r)
 {
 	bool missing = false;
 	const char *unused;
 
 	memset(r, 0, sizeof(*r));
-	r->socket_path = value_take(opts, "agent-socket", &missing);
+	r->socket_path = cli_option_value(opts, "agent-socket", &missing);
 	if (!r->socket_path)
 		r->socket_path = AGENT_SOCKET_DEFAULT;
-	r->dir.uri = value_take(opts, "ldap-uri", &missing);
-	r->dir.base = value_take(opts, "ldap-base", &missing);
-	r->dir.bind_dn = value_take(opts, "bind-dn", &missing);
-	r->dir.password_file = value_take(opts, "password-file", &missing);
+	r->dir.uri = cli_option_value(opts, "ldap-uri", &missing);
+	r->dir.base = cli_option_value(opts, "ldap-base", &missing);
+	r->dir.bind_dn = cli_option_value(opts, "bind-dn", &missing);
+	r->dir.password_file = cli_option_value(opts, "password-file", &missing);
 	r->dir.sasl_external = cli_option_take(opts, "sasl-external") != NULL;
 	r->dir.starttls = cli_option_take(opts, "starttls") != NULL;
-	r->dir.tls_cert = value_take(opts, "tls-cert", &missing);
-	r->dir.tls_key = value_take(opts, "tls-key", &missing);
-	r->dir.tls_ca = value_take(opts, "tls-ca", &missing);
+	r->dir.tls_cert = cli_option_value(opts, "tls-cert", &missing);
+	r->dir.tls_key = cli_option_value(opts, "tls-key", &missing);
+	r->dir.tls_ca = cli_option_value(opts, "tls-ca", &missing);
 	if (missing)
 		return CLI_EXIT_USAGE;
 	unused = cli_options_unused(opts);

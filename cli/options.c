@@ -189,6 +189,21 @@ struct cli_option *cli_option_take(struct cli_options *opts,
 	return NULL;
 }
 
+const char *cli_option_value(struct cli_options *opts, const char *name,
+			     bool *missing)
+{
+	struct cli_option *o = cli_option_take(opts, name);
+
+	if (!o)
+		return NULL;
+	if (!o->value || !*o->value) {
+		fprintf(stderr, "ipseccmd: --%s needs a value: write --%s=VALUE\n",
+			name, name);
+		*missing = true;
+	}
+	return o->value;
+}
+
 bool cli_option_given(const struct cli_options *opts, const char *name)
 {
 	for (size_t i = 0; i < opts->count; i++)

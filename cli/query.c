@@ -105,16 +105,14 @@ static int request_read(struct cli_options *opts, struct query_request *r)
 	const char *unused;
 
 	for (size_t i = 0; i < 4; i++) {
-		o = cli_option_take(opts, config_names[i]);
-		if (!o)
-			continue;
-		if (!o->value || !*o->value) {
-			fprintf(stderr, "ipseccmd: --%s needs a value: write "
-					"--%s=VALUE\n",
-				config_names[i], config_names[i]);
+		bool missing = false;
+		const char *value = cli_option_value(opts, config_names[i],
+						     &missing);
+
+		if (missing)
 			return CLI_EXIT_USAGE;
-		}
-		*request_slot(r, i) = strdup(o->value);
+		if (value)
+			*request_slot(r, i) = strdup(value);
 	}
 	o = cli_option_take(opts, "agent-socket");
 	r->control = o && o->value ? o->value : QUERY_CONTROL_DEFAULT;

@@ -49,21 +49,6 @@ struct static_request {
 	const char *import_file;
 };
 
-static const char *value_take(struct cli_options *opts, const char *name,
-			      bool *missing)
-{
-	struct cli_option *o = cli_option_take(opts, name);
-
-	if (!o)
-		return NULL;
-	if (!o->value || !*o->value) {
-		fprintf(stderr, "ipseccmd: --%s needs a value: write --%s=VALUE\n",
-			name, name);
-		*missing = true;
-	}
-	return o->value;
-}
-
 static bool flag_take(struct cli_options *opts, const char *name)
 {
 	return cli_option_take(opts, name) != NULL;
@@ -76,30 +61,30 @@ static int request_read(struct cli_options *opts, struct static_request *r)
 	const char *unused;
 
 	memset(r, 0, sizeof(*r));
-	r->store_dir = value_take(opts, "store-dir", &missing);
-	r->dir.uri = value_take(opts, "ldap-uri", &missing);
-	r->dir.base = value_take(opts, "ldap-base", &missing);
-	r->dir.bind_dn = value_take(opts, "bind-dn", &missing);
-	r->dir.password_file = value_take(opts, "password-file", &missing);
+	r->store_dir = cli_option_value(opts, "store-dir", &missing);
+	r->dir.uri = cli_option_value(opts, "ldap-uri", &missing);
+	r->dir.base = cli_option_value(opts, "ldap-base", &missing);
+	r->dir.bind_dn = cli_option_value(opts, "bind-dn", &missing);
+	r->dir.password_file = cli_option_value(opts, "password-file", &missing);
 	r->dir.sasl_external = flag_take(opts, "sasl-external");
 	r->dir.starttls = flag_take(opts, "starttls");
-	r->dir.tls_cert = value_take(opts, "tls-cert", &missing);
-	r->dir.tls_key = value_take(opts, "tls-key", &missing);
-	r->dir.tls_ca = value_take(opts, "tls-ca", &missing);
-	r->assign.host = value_take(opts, "host", &missing);
-	r->assign.group = value_take(opts, "group", &missing);
-	r->add_host = value_take(opts, "add-host", &missing);
-	r->remove_host = value_take(opts, "remove-host", &missing);
-	r->delete_host = value_take(opts, "delete-host", &missing);
-	r->to_group = value_take(opts, "to-group", &missing);
-	r->from_group = value_take(opts, "from-group", &missing);
-	r->add_group = value_take(opts, "add-group", &missing);
+	r->dir.tls_cert = cli_option_value(opts, "tls-cert", &missing);
+	r->dir.tls_key = cli_option_value(opts, "tls-key", &missing);
+	r->dir.tls_ca = cli_option_value(opts, "tls-ca", &missing);
+	r->assign.host = cli_option_value(opts, "host", &missing);
+	r->assign.group = cli_option_value(opts, "group", &missing);
+	r->add_host = cli_option_value(opts, "add-host", &missing);
+	r->remove_host = cli_option_value(opts, "remove-host", &missing);
+	r->delete_host = cli_option_value(opts, "delete-host", &missing);
+	r->to_group = cli_option_value(opts, "to-group", &missing);
+	r->from_group = cli_option_value(opts, "from-group", &missing);
+	r->add_group = cli_option_value(opts, "add-group", &missing);
 	r->list = flag_take(opts, "list");
 	r->show = flag_take(opts, "show-policy");
 	r->show_secrets = flag_take(opts, "show-secrets");
 	r->json = flag_take(opts, "json");
-	r->export_file = value_take(opts, "export", &missing);
-	r->import_file = value_take(opts, "import", &missing);
+	r->export_file = cli_option_value(opts, "export", &missing);
+	r->import_file = cli_option_value(opts, "import", &missing);
 	if (missing)
 		return CLI_EXIT_USAGE;
 	unused = cli_options_unused(opts);
