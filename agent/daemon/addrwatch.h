@@ -9,8 +9,8 @@
 struct addrwatch;
 
 /* Subscribe to IPv4 and IPv6 address additions and removals. Returns
- * NULL, logged, when netlink refuses; the agent then sees new addresses
- * only at its next apply. */
+ * NULL, logged, when netlink rejects the subscription; the agent then
+ * uses new addresses only from its next apply on. */
 struct addrwatch *addrwatch_open(void);
 
 /* The socket to poll for POLLIN, or -1 for NULL. */

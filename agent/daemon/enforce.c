@@ -145,8 +145,8 @@ static void exemptions_save(const struct agent_config *cfg,
 
 /*
  * Record, per rule, how many filters installed nothing, so reports and
- * show name the rules that enforce only part of their filters. The file holds
- * {"RULE": {"skipped": N, "filters": M}} for rules with N > 0.
+ * show name the rules that enforce only part of their filters. The file
+ * contains {"RULE": {"skipped": N, "filters": M}} for rules with N > 0.
  */
 static void skips_save(const struct agent_config *cfg,
 		       const struct decoded *d, const size_t *skipped)

@@ -1,6 +1,6 @@
 /*
  * Reader of "key = value" configuration files, shared by the agent, the
- * report server and the CLI: one setting per line, a line whose first
+ * report server and the CLI. Each line sets one key. A line whose first
  * non-blank character is '#' is a comment, blank lines are skipped, and
  * blanks around the key and the value are trimmed.
  */

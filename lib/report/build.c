@@ -32,10 +32,10 @@ const char *report_result_name(const struct report_input *in)
 			failed++;
 	if (failed == in->rule_count && failed > 0)
 		return "failed";
-	/* A rule that enforces less than it says (skipped, or applied with
-	 * a reason such as filters that installed nothing) makes the
-	 * host's result partial, so the fleet summary does not count it as
-	 * applied. */
+	/* A rule that enforces only part of its filters (skipped, or
+	 * applied with a reason such as filters that installed nothing)
+	 * makes the host's result partial, so the fleet summary does not
+	 * count the host as applied. */
 	for (size_t i = 0; i < in->rule_count; i++)
 		if (in->rules[i].status != REPORT_RULE_APPLIED ||
 		    in->rules[i].reason)
